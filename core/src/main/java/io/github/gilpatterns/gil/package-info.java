@@ -1,0 +1,4 @@
+/**
+ * The {@code gil} primitives of gilpatterns-core.
+ */
+package io.github.gilpatterns.gil;

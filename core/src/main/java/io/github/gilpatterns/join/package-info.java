@@ -1,0 +1,4 @@
+/**
+ * The {@code join} primitives of gilpatterns-core.
+ */
+package io.github.gilpatterns.join;

@@ -1,0 +1,4 @@
+/**
+ * The {@code owner} primitives of gilpatterns-core.
+ */
+package io.github.gilpatterns.owner;

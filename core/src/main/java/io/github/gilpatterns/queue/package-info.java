@@ -1,0 +1,4 @@
+/**
+ * The {@code queue} primitives of gilpatterns-core.
+ */
+package io.github.gilpatterns.queue;

@@ -1,0 +1,4 @@
+/**
+ * Placeholder package of the jcstress-tests module; filled by later work.
+ */
+package io.github.gilpatterns.jcstress;
