@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -97,32 +96,24 @@ class TaskGroupTest {
 
   @Test
   void laterFailuresAreSuppressedOnTheFirst() throws Exception {
-    CyclicBarrier bothRunning = new CyclicBarrier(2);
-    CountDownLatch firstRecorded = new CountDownLatch(1);
+    CountDownLatch secondWaiting = new CountDownLatch(1);
     IllegalStateException first = new IllegalStateException("first");
     IllegalArgumentException second = new IllegalArgumentException("second");
     try (TaskGroup group = new TaskGroup()) {
       group.fork(() -> {
-        bothRunning.await();
+        // The interrupt that ends this wait comes only from the group recording the first
+        // failure; this task then fails with something other than the cancellation.
         try {
-          throw first;
-        } finally {
-          firstRecorded.countDown();
+          secondWaiting.countDown();
+          new CountDownLatch(1).await();
+        } catch (InterruptedException cancelled) {
+          throw second;
         }
+        return null;
       });
+      assertTrue(secondWaiting.await(10, SECONDS));
       group.fork(() -> {
-        bothRunning.await();
-        // Wait uninterruptibly: the first failure cancels (interrupts) this task, and this
-        // failure must still be reported, suppressed on the first.
-        boolean done = false;
-        while (!done) {
-          try {
-            done = firstRecorded.await(10, SECONDS);
-          } catch (InterruptedException expected) {
-            // keep waiting
-          }
-        }
-        throw second;
+        throw first;
       });
       ExecutionException thrown = assertThrows(ExecutionException.class, group::join);
       assertSame(first, thrown.getCause());
