@@ -2,6 +2,7 @@ package io.github.gilpatterns.gil;
 
 import com.google.common.base.Throwables;
 import com.google.common.util.concurrent.AbstractListeningExecutorService;
+import io.github.gilpatterns.join.Threads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -97,14 +98,11 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
      * through `workerGil`; since a GilTask never lets an exception escape, workers are never
      * replaced and k < n for the life of the pool.
      *
-     * Thread names: a private Python-style factory (prefix-P_T with a per-prefix counter P).
-     * TODO(lead): switch to io.github.gilpatterns.join.Threads.factory(prefix) once it is on
-     * main; the names are the same.
+     * Thread names come from Threads.factory(prefix): prefix-P_T, P counting executors of
+     * that kind in the JVM, T the workers of this one.
      */
 
     private static final System.Logger LOG = System.getLogger(GilExecutor.class.getName());
-    private static final ConcurrentHashMap<String, AtomicInteger> EXECUTOR_COUNTERS =
-            new ConcurrentHashMap<>();
 
     private static final int NEW = 0;
     private static final int WAITING = 1;
@@ -119,29 +117,25 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     private final ThreadLocal<Gil> workerGil = new ThreadLocal<>();
     /** Tasks whose worker is waiting for the GIL. */
     private final Set<GilTask> waiting = ConcurrentHashMap.newKeySet();
-    private final String name;
+    /** "ThreadPoolExecutor" or "InterpreterPoolExecutor". */
+    private final String kind;
 
     private GilExecutor(String prefix, Gil sharedGil, List<Gil> gils, int maxWorkers) {
         this.sharedGil = sharedGil;
         this.gils = gils;
-        int executorNumber = EXECUTOR_COUNTERS.computeIfAbsent(prefix, k -> new AtomicInteger())
-                .getAndIncrement();
-        this.name = prefix + "-" + executorNumber;
-        AtomicInteger workerNumber = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            int k = workerNumber.getAndIncrement();
-            Runnable body = r;
-            if (sharedGil == null) {
-                Gil own = gils.get(k % gils.size());
-                body = () -> {
+        this.kind = prefix;
+        ThreadFactory named = Threads.factory(prefix);
+        ThreadFactory factory = named;
+        if (sharedGil == null) {
+            AtomicInteger workerNumber = new AtomicInteger();
+            factory = r -> {
+                Gil own = gils.get(workerNumber.getAndIncrement() % gils.size());
+                return named.newThread(() -> {
                     workerGil.set(own);
                     r.run();
-                };
-            }
-            Thread t = new Thread(body, name + "_" + k);
-            t.setDaemon(false);
-            return t;
-        };
+                });
+            };
+        }
         this.pool = new ThreadPoolExecutor(maxWorkers, maxWorkers, 0L, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), factory);
     }
@@ -420,7 +414,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     @Override
     public String toString() {
         String state = pool.isTerminated() ? "terminated" : pool.isShutdown() ? "shutting down" : "running";
-        return name + "[" + state + ", workers=" + pool.getPoolSize() + "/" + pool.getMaximumPoolSize()
+        return kind + "[" + state + ", workers=" + pool.getPoolSize() + "/" + pool.getMaximumPoolSize()
                 + ", queued=" + pool.getQueue().size()
                 + (sharedGil != null ? ", gil=" + sharedGil : ", gils=" + gils.size()) + "]";
     }
@@ -431,7 +425,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
         }
         Gil g = workerGil.get();
         if (g == null) {
-            throw new IllegalStateException("not a worker of " + name);
+            throw new IllegalStateException("not a worker of " + this);
         }
         return g;
     }
