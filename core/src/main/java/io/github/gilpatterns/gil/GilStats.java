@@ -25,18 +25,24 @@ import java.util.Objects;
  * @param maxWait the longest single wait to take the GIL
  */
 public record GilStats(long acquisitions, long switches, long dropRequests, long forcedDrops,
-                       Duration totalWait, Duration maxWait) {
-    /**
-     * Checks the components.
-     *
-     * @throws NullPointerException if {@code totalWait} or {@code maxWait} is null
-     * @throws IllegalArgumentException if a count is negative
-     */
-    public GilStats {
-        Objects.requireNonNull(totalWait, "totalWait");
-        Objects.requireNonNull(maxWait, "maxWait");
-        if (acquisitions < 0 || switches < 0 || dropRequests < 0 || forcedDrops < 0) {
-            throw new IllegalArgumentException("negative count");
-        }
+             Duration totalWait, Duration maxWait) {
+  /**
+   * Checks the components.
+   *
+   * @param acquisitions how many times a thread took the GIL from free
+   * @param switches how many times the GIL was taken by another thread than its last holder
+   * @param dropRequests how many times a waiter asked the holder to drop the GIL
+   * @param forcedDrops how many times a holder dropped the GIL at a checkpoint on request
+   * @param totalWait total time threads spent waiting to take the GIL
+   * @param maxWait the longest single wait to take the GIL
+   * @throws NullPointerException if {@code totalWait} or {@code maxWait} is null
+   * @throws IllegalArgumentException if a count is negative
+   */
+  public GilStats {
+    Objects.requireNonNull(totalWait, "totalWait");
+    Objects.requireNonNull(maxWait, "maxWait");
+    if (acquisitions < 0 || switches < 0 || dropRequests < 0 || forcedDrops < 0) {
+      throw new IllegalArgumentException("negative count");
     }
+  }
 }
