@@ -198,6 +198,33 @@ class GilExecutorTest {
   }
 
   @Test
+  void shutdownNowEndsCheckpointingTasksThatHonourInterrupts() throws Exception {
+    // Two CPU-bound tasks take turns at checkpoints until interrupted. shutdownNow()
+    // interrupts both; the one waiting inside checkpoint() to take the GIL back keeps
+    // waiting, gets it when the other ends, and sees its interrupt status then.
+    Gil gil = Gil.builder().switchInterval(Duration.ofMillis(1)).build();
+    GilExecutor pool = GilExecutor.create(gil, 2);
+    CountDownLatch switched = new CountDownLatch(1);
+    Callable<Boolean> spin = () -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        Gil.checkpoint();
+        if (gil.stats().forcedDrops() > 4) {
+          switched.countDown();
+        }
+      }
+      return gil.isHeldByCurrentThread();
+    };
+    List<ListenableFuture<Boolean>> fs = List.of(pool.submit(spin), pool.submit(spin));
+    assertTrue(switched.await(20, TimeUnit.SECONDS));
+    assertEquals(List.of(), pool.shutdownNow());
+    assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+    for (ListenableFuture<Boolean> f : fs) {
+      assertEquals(Boolean.TRUE, f.get(), "ended holding the GIL, released by the executor");
+    }
+    assertEquals(0, gil.waiters());
+  }
+
+  @Test
   void shutdownRunsEveryAcceptedTaskInTurn() throws Exception {
     Gil gil = Gil.builder().switchInterval(Duration.ofMillis(1)).build();
     AtomicInteger done = new AtomicInteger();
