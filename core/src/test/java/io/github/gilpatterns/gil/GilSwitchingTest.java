@@ -2,6 +2,7 @@ package io.github.gilpatterns.gil;
 
 import static io.github.gilpatterns.gil.TestSupport.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -95,6 +96,8 @@ class GilSwitchingTest {
     for (int i = 0; i < threads; i++) {
       counts[i] = switchIns.get(i);
     }
+    assertFalse(gil.isDropRequested(), "a drop request outlived every waiter");
+    assertEquals(0, gil.waiters());
     return new Run(maxInside.get(), counts, gil.stats());
   }
 
