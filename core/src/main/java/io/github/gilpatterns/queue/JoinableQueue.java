@@ -97,7 +97,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * @param <E> the type of elements held in this queue
  */
-public final class JoinableQueue<E> extends AbstractQueue<E> implements BlockingQueue<E> {
+public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements BlockingQueue<E> {
 
     /*
      * Implementation overview
@@ -119,25 +119,36 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
      * pointer, so an iterator standing on it can still move on. An iterator that finds a
      * self-link restarts at head.next: everything it skipped was taken.
      *
-     * Unfinished tasks: `unfinished` is a long updated only by CAS-style atomics (VarHandle
-     * UNFINISHED), never under a queue lock:
-     *  - an insertion increments it while holding putLock, after it has decided to insert and
-     *    before it links the node. So the increment happens-before any take of that element and
-     *    before the taker's taskDone(): taskDone() can never see the count too low. The
-     *    increment and the linking are both under putLock, which shutdown() also takes, so an
-     *    insertion is either fully done before shutdown() or refused.
-     *  - taskDone() is a CAS decrement that refuses to go below zero (so a failing call leaves
-     *    everything unchanged); discarding n elements is a CAS max(0, u - n).
-     *  - join() waits on allDone (a condition of joinLock) while unfinished != 0. A decrement
-     *    that reaches 0 signals allDone only if `joiners` (volatile, changed under joinLock) is
-     *    non-zero. That is a Dekker-style handshake: the joiner writes `joiners` and then reads
-     *    `unfinished`, the completer writes `unfinished` and then reads `joiners`, all volatile,
-     *    so at least one of them sees the other; the joiner holds joinLock from its write of
-     *    `joiners` until it is waiting, so the signal cannot fall in between. The fast path of
-     *    put -> take -> taskDone therefore never touches joinLock.
-     *  Happens-before for join(): every update of `unfinished` is an atomic read-modify-write,
-     *  so the updates form one release chain; join() returning after reading 0 synchronizes with
-     *  the last decrement, and transitively with every earlier taskDone().
+     * Unfinished tasks are not one counter but the difference of two monotonic ones, so that
+     * producers and consumers never write the same memory word for it (one shared counter,
+     * incremented by put and decremented by taskDone, cost about 30% of LinkedBlockingQueue's
+     * throughput):
+     *  - `puts`: successful insertions ever. Written only under putLock (release store),
+     *    after the insertion is decided and before the node is linked and `count` incremented,
+     *    so it happens-before any take of that element.
+     *  - `done`: tasks finished ever, by taskDone() or by discarding. Updated only by CAS, never
+     *    beyond `puts`, so unfinished = puts - done >= 0 at all times and both only grow.
+     *  - `takes`: normal takes ever (take/poll/drainTo). Written only under takeLock. It is a
+     *    lower bound of `puts` living on the consumers' cache line: taskDone() checks
+     *    done < takes and only if that fails reads `puts` (done < puts), so the usual
+     *    put -> take -> taskDone path never reads a line that producers write.
+     * taskDone() CASes done -> done + 1 after that check; a failing call changes nothing.
+     * Discarding n elements CASes done -> min(done + n, puts) ("never below zero").
+     * Zero test: read `done`, then `puts`; equal means the count was zero when `done` was read
+     * (done <= puts then, and puts only grows), which makes join() linearizable.
+     * join() waits on allDone (a condition of joinLock) until the zero test holds. A thread that
+     * advanced `done` signals allDone only if `joiners` (volatile, changed under joinLock) is
+     * non-zero and the zero test holds. That is a Dekker-style handshake: the joiner writes
+     * `joiners` and then reads `done`; the completer CASes `done` and then reads `joiners`; all
+     * volatile, so at least one sees the other. The joiner holds joinLock from its write of
+     * `joiners` until it waits, so the signal cannot fall in between. The fast path never
+     * touches joinLock.
+     * Happens-before for join(): every update of `done` is a CAS, so the updates form one
+     * release chain; join() reading the final value synchronizes with the last update, and
+     * transitively with every earlier taskDone().
+     * Field layout: `last`/`puts` (producers), `head`/`takes`/`done` (consumers) and the
+     * read-mostly fields sit in separate superclasses with 128 bytes of padding between them
+     * (JCTools' technique: HotSpot lays superclass fields out first), against false sharing.
      *
      * Shutdown: `shutdown` is a volatile flag, written only while holding putLock (and, for
      * shutdownNow, takeLock too). Insertions check it under putLock, before and after every
@@ -155,39 +166,11 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
      * while acquiring another lock.
      */
 
-    /** Linked-list node. {@code item} is null for the dummy head and for removed nodes. */
-    static final class Node<E> {
-        E item;
-        /** The successor, {@code this} if this node was taken, null if this is the last node. */
-        Node<E> next;
-
-        Node(E item) {
-            this.item = item;
-        }
-    }
-
-    private static final VarHandle UNFINISHED;
-
-    static {
-        try {
-            UNFINISHED = MethodHandles.lookup()
-                    .findVarHandle(JoinableQueue.class, "unfinished", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** The capacity bound, {@code Integer.MAX_VALUE} if unbounded. */
     private final int capacity;
 
     /** Number of queued elements. */
     private final AtomicInteger count = new AtomicInteger();
-
-    /** Dummy head; {@code head.item == null}. Accessed under takeLock. */
-    private Node<E> head;
-
-    /** Tail; {@code last.next == null}. Accessed under putLock. */
-    private Node<E> last;
 
     /** Held by take, poll, peek, drainTo. */
     private final ReentrantLock takeLock = new ReentrantLock();
@@ -209,10 +192,6 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
 
     /** Number of threads inside join()'s locked region. Written under joinLock. */
     private volatile int joiners;
-
-    /** Unfinished tasks; updated only through {@link #UNFINISHED} atomics. */
-    @SuppressWarnings("unused") // accessed through UNFINISHED
-    private volatile long unfinished;
 
     /** Set once by shutdown()/shutdownNow(), under putLock. */
     private volatile boolean shutdown;
@@ -265,14 +244,13 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
      */
     public void taskDone() {
         for (;;) {
-            long u = (long) UNFINISHED.getVolatile(this);
-            if (u == 0L) {
+            long d = done;
+            // takes <= puts, and takes is on this (consumer) side: read puts only if needed
+            if (d >= takes && d >= puts) {
                 throw new IllegalStateException("taskDone() called too many times");
             }
-            if (UNFINISHED.compareAndSet(this, u, u - 1L)) {
-                if (u == 1L) {
-                    signalJoiners();
-                }
+            if (casDone(d, d + 1L)) {
+                signalJoinersIfAllDone();
                 return;
             }
         }
@@ -291,7 +269,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if ((long) UNFINISHED.getVolatile(this) == 0L) {
+        if (allDone()) {
             return;
         }
         final ReentrantLock lock = joinLock;
@@ -299,7 +277,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
         try {
             joiners++;
             try {
-                while ((long) UNFINISHED.getVolatile(this) != 0L) {
+                while (!allDone()) {
                     allDone.await();
                 }
             } finally {
@@ -342,7 +320,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if ((long) UNFINISHED.getVolatile(this) == 0L) {
+        if (allDone()) {
             return true;
         }
         final ReentrantLock lock = joinLock;
@@ -350,7 +328,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
         try {
             joiners++;
             try {
-                while ((long) UNFINISHED.getVolatile(this) != 0L) {
+                while (!allDone()) {
                     if (nanos <= 0L) {
                         return false;
                     }
@@ -374,7 +352,8 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
      * @return the current number of unfinished tasks, never negative
      */
     public long unfinishedTasks() {
-        return (long) UNFINISHED.getVolatile(this);
+        long d = done;
+        return puts - d;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -606,6 +585,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
                 notEmpty.await();
             }
             x = dequeue();
+            countTakes(1);
             c = count.getAndDecrement();
             if (c > 1) {
                 notEmpty.signal();
@@ -654,6 +634,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
                 nanos = notEmpty.awaitNanos(nanos);
             }
             x = dequeue();
+            countTakes(1);
             c = count.getAndDecrement();
             if (c > 1) {
                 notEmpty.signal();
@@ -689,6 +670,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
                 return null;
             }
             x = dequeue();
+            countTakes(1);
             c = count.getAndDecrement();
             if (c > 1) {
                 notEmpty.signal();
@@ -763,6 +745,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
             } finally {
                 if (i > 0) {
                     head = h;
+                    countTakes(i);
                     signalNotFull = count.getAndAdd(-i) == capacity;
                 }
             }
@@ -1003,7 +986,7 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
      * putLock, with room checked and shutdown checked.
      */
     private int insert(Node<E> node) {
-        UNFINISHED.getAndAdd(this, 1L);
+        countPut();
         last = last.next = node;
         int c = count.getAndIncrement();
         if (c + 1 < capacity) {
@@ -1041,23 +1024,27 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
             return;
         }
         for (;;) {
-            long u = (long) UNFINISHED.getVolatile(this);
-            if (u == 0L) {
+            long d = done;
+            long p = puts;
+            if (d >= p) {
                 return;
             }
-            long next = Math.max(0L, u - n);
-            if (UNFINISHED.compareAndSet(this, u, next)) {
-                if (next == 0L) {
-                    signalJoiners();
-                }
+            if (casDone(d, Math.min(d + n, p))) {
+                signalJoinersIfAllDone();
                 return;
             }
         }
     }
 
-    /** Called after the count reached zero: wakes joiners, if there are any. */
-    private void signalJoiners() {
-        if (joiners != 0) {
+    /** The zero test: no unfinished task when {@code done} was read. */
+    private boolean allDone() {
+        long d = done; // done first: puts can only have grown since
+        return d == puts;
+    }
+
+    /** Called after advancing {@code done}: wakes joiners if there are any and all is done. */
+    private void signalJoinersIfAllDone() {
+        if (joiners != 0 && allDone()) {
             final ReentrantLock lock = joinLock;
             lock.lock();
             try {
@@ -1179,4 +1166,97 @@ public final class JoinableQueue<E> extends AbstractQueue<E> implements Blocking
             }
         }
     }
+}
+
+/*
+ * Field layout for JoinableQueue, in JCTools' manner: HotSpot lays out a superclass's fields
+ * before its subclass's, so each group of fields below sits between 128 bytes of padding and
+ * producers, consumers and the read-mostly fields do not share cache lines.
+ */
+
+/** Padding before the producer fields; also declares the list node. */
+abstract class JoinableQueuePad0<E> extends AbstractQueue<E> {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+
+    /** Linked-list node. {@code item} is null for the dummy head and for removed nodes. */
+    static final class Node<E> {
+        E item;
+        /** The successor, {@code this} if this node was taken, null if this is the last node. */
+        Node<E> next;
+
+        Node(E item) {
+            this.item = item;
+        }
+    }
+}
+
+/** Producer-side fields: written under putLock. */
+abstract class JoinableQueueTail<E> extends JoinableQueuePad0<E> {
+    private static final VarHandle PUTS;
+
+    static {
+        try {
+            PUTS = MethodHandles.lookup().findVarHandle(JoinableQueueTail.class, "puts", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Tail; {@code last.next == null}. Accessed under putLock. */
+    JoinableQueuePad0.Node<E> last;
+
+    /** Successful insertions ever. Written under putLock (release); read anywhere. */
+    volatile long puts;
+
+    /** Counts one insertion. Must hold putLock. */
+    final void countPut() {
+        PUTS.setRelease(this, puts + 1L);
+    }
+}
+
+/** Padding between the producer and consumer fields. */
+abstract class JoinableQueuePad1<E> extends JoinableQueueTail<E> {
+    long q00, q01, q02, q03, q04, q05, q06, q07;
+    long q08, q09, q10, q11, q12, q13, q14, q15;
+}
+
+/** Consumer-side fields: written under takeLock, and by taskDone(). */
+abstract class JoinableQueueHead<E> extends JoinableQueuePad1<E> {
+    private static final VarHandle TAKES;
+    private static final VarHandle DONE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAKES = l.findVarHandle(JoinableQueueHead.class, "takes", long.class);
+            DONE = l.findVarHandle(JoinableQueueHead.class, "done", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Dummy head; {@code head.item == null}. Accessed under takeLock. */
+    JoinableQueuePad0.Node<E> head;
+
+    /** Normal takes ever; a lower bound of puts. Written under takeLock (release). */
+    volatile long takes;
+
+    /** Finished tasks ever; never more than puts. Updated only by {@link #casDone}. */
+    volatile long done;
+
+    /** Counts n normal takes. Must hold takeLock. */
+    final void countTakes(int n) {
+        TAKES.setRelease(this, takes + n);
+    }
+
+    final boolean casDone(long expect, long update) {
+        return DONE.compareAndSet(this, expect, update);
+    }
+}
+
+/** Padding after the consumer fields. */
+abstract class JoinableQueuePad2<E> extends JoinableQueueHead<E> {
+    long r00, r01, r02, r03, r04, r05, r06, r07;
+    long r08, r09, r10, r11, r12, r13, r14, r15;
 }
