@@ -138,13 +138,19 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
     s.section("What runthreads should have measured: start() and join()");
     s.say("def runthreads(threadnum, fibnum): t0 = time(); threads = [...start()...];"
         + " [t.join() for t in threads]; print(time() - t0)");
+    s.say("Each ratio divides by a sequential fib(%d) run just before it (the machine's load drifts).", n);
     int[] ks = Reference.NB000_THREADS;
     Mode[] modes = Mode.values();
     double[][] wall = new double[modes.length][ks.length];
+    double[][] ratio = new double[modes.length][ks.length];
     try (Session.Progress p = s.progress("runthreads with join()", modes.length * ks.length)) {
       for (int m = 0; m < modes.length; m++) {
         for (int i = 0; i < ks.length; i++) {
+          // Each sample is divided by a sequential run made just before it, so that the load of
+          // a shared machine drifting between samples cancels out.
+          double base = Measure.sequential(() -> fib(n));
           wall[m][i] = Measure.threads(modes[m], ks[i], () -> fib(n));
+          ratio[m][i] = wall[m][i] / base;
           p.step();
         }
       }
@@ -156,11 +162,8 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
     }
     for (int m = 0; m < modes.length; m++) {
       for (int i = 0; i < ks.length; i++) {
-        if (ks[i] == 1) {
-          continue;
-        }
         int cp = indexOf(Reference.CPYTHON_THREADS, ks[i]);
-        s.ratio(String.format("%d threads / one sequential fib, %s", ks[i], modes[m].label), wall[m][i] / once,
+        s.ratio(String.format("%d threads / one sequential fib, %s", ks[i], modes[m].label), ratio[m][i],
             null, cp < 0 ? null : Reference.two(Reference.CPYTHON_FIB30[cp]) + " (3.11 GIL)");
       }
     }

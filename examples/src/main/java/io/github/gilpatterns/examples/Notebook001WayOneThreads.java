@@ -6,6 +6,7 @@ import io.github.gilpatterns.join.Threads;
 import io.github.gilpatterns.queue.JoinableQueue;
 import io.github.gilpatterns.queue.QueueShutdownException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -94,20 +95,29 @@ public final class Notebook001WayOneThreads implements Notebook {
         "thread_two = threading.Thread(target=fibonacci,args=(n,))", "thread_one.start(); thread_two.start()",
         "thread_one.join(); thread_two.join()");
     double[] two = new double[Mode.values().length];
+    double[] twoRatio = new double[Mode.values().length];
     for (Mode m : Mode.values()) {
-      two[m.ordinal()] = medianOf(repeats, () -> Measure.threads(m, 2, () -> fibonacci(n)));
+      double[] walls = new double[repeats];
+      double[] ratios = new double[repeats];
+      for (int r = 0; r < repeats; r++) {
+        double base = Measure.sequential(() -> fibonacci(n)); // just before: load drifts
+        walls[r] = Measure.threads(m, 2, () -> fibonacci(n));
+        ratios[r] = walls[r] / base;
+      }
+      two[m.ordinal()] = Measure.median(walls);
+      twoRatio[m.ordinal()] = Measure.median(ratios);
       s.time(String.format("two threads, %s%s", m.label, repeats > 1 ? " (median of " + repeats + ")" : ""),
           two[m.ordinal()],
           m == Mode.GIL ? String.format("notebook: %.2f s", Reference.NB001_TWO_THREADS) : null);
     }
     for (Mode m : Mode.values()) {
-      s.ratio(String.format("two threads / once, %s", m.label), two[m.ordinal()] / once,
+      s.ratio(String.format("two threads / once, %s", m.label), twoRatio[m.ordinal()],
           m == Mode.GIL ? Reference.two(Reference.NB001_TWO_THREADS / Reference.NB001_ONCE) : null,
           m == Mode.GIL ? Reference.two(Reference.CPYTHON_FIB30[1]) + " (3.11, fib(30))"
               : m == Mode.FREE_THREADED ? "~1 on 2 idle cores (3.13t)" : "~1 on 2 idle cores (processes)");
     }
     s.say("Under the GIL two threads take as long as running it twice: %s free-threaded and per",
-        two[Mode.GIL.ordinal()] / once >= 1.5 ? "they take turns." : "they should take turns (a loaded machine blurs it).");
+        twoRatio[Mode.GIL.ordinal()] >= 1.5 ? "they take turns." : "they should take turns (a loaded machine blurs it).");
     s.say("interpreter (the multiprocessing advice) they run on both cores (if the machine is idle).");
 
     interleaving(s, size);
@@ -119,7 +129,7 @@ public final class Notebook001WayOneThreads implements Notebook {
     s.say("Threads are easy, threading is its usual self; they are OS threads and switch preemptively;");
     s.say("under a GIL they share one core; use higher-level APIs; own state on ONE thread, talk to it");
     s.say("through a queue, join() the queue to wait.");
-    s.lesson("Two CPU-bound threads under the GIL took " + Reference.two(two[Mode.GIL.ordinal()] / once)
+    s.lesson("Two CPU-bound threads under the GIL took " + Reference.two(twoRatio[Mode.GIL.ordinal()])
         + "x one run (the notebook's 2.05x, CPython's 2.20x): a GIL gives concurrency, not parallelism,"
         + " and sane threading means one owner per state, fed by a queue, waited for with join().");
   }
@@ -481,18 +491,23 @@ public final class Notebook001WayOneThreads implements Notebook {
     Object[][] cases = {
         {"no GIL, no lock (an interpreter without a GIL)", Gil.freeThreaded(), false, false},
         {"GIL, assignment is one bytecode (CPython)", Gil.create(), false, false},
-        {"GIL, switches inside assignment and read", Gil.create(), true, false},
+        {"GIL, switches inside assignment and read", Gil.builder().switchInterval(Duration.ofMillis(1)).build(),
+            true, false},
         {"Java String reference, no lock", Gil.freeThreaded(), false, true},
     };
     for (Object[] c : cases) {
-      HybridResult r = hybrids((Gil) c[1], (Boolean) c[2], (Boolean) c[3], millis);
+      Gil gil = (Gil) c[1];
+      HybridResult r = hybrids(gil, (Boolean) c[2], (Boolean) c[3], millis);
       s.value("hybrids seen: " + c[0], r.hybrids(), "%.0f",
-          String.format(Locale.ROOT, "of %,d reads%s", r.reads(),
+          String.format(Locale.ROOT, "of %,d reads%s%s", r.reads(),
+              gil.isFreeThreaded() ? "" : String.format(Locale.ROOT, ", %,d GIL switches", gil.stats().switches()),
               r.example() == null ? "" : ", e.g. \"" + r.example() + "\""));
     }
     s.say("A GIL makes each bytecode atomic, so the interpreter's own state is never a hybrid; let it switch");
     s.say("in the middle of a multi-step copy (a checkpoint per character, as Python code copying a list");
-    s.say("item by item would) and hybrids come back: the GIL protects the interpreter, not your code.");
+    s.say("item by item would; switch interval 1 ms, sys.setswitchinterval(0.001), for more switches) and");
+    s.say("hybrids come back where a switch lands mid-copy (rarely, so such bugs hide): the GIL protects");
+    s.say("the interpreter, not your code.");
     s.say("A Java reference store is atomic by itself (JLS 17.7).");
   }
 

@@ -68,10 +68,10 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
     s.section("Python threads all executing on a single core");
     s.say("\"Only one thread at a time can execute Python code\": then N CPU-bound threads use one core's");
     s.say("worth of CPU however many cores there are. Measured: the CPU time the threads used / wall time.");
-    double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
     int[] ks = {2, 4};
     for (int k : ks) {
       for (Mode m : Mode.values()) {
+        double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
         double[] r = coresUsed(m, k, n);
         s.ratio(String.format("cores used (CPU / wall), %d threads, %s", k, m.label), r[1] / r[0], null,
             m == Mode.GIL ? "1 (one thread at a time)" : "up to " + Math.min(k, cores) + " on idle cores");
@@ -102,6 +102,7 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
     s.say("\"Does running separate python processes avoid the GIL?\" Yes: one GIL per process. Here one GIL");
     s.say("per interpreter (GilExecutor.perInterpreter, PEP 684) and, for comparison, no GIL (PEP 703):");
     for (Mode m : Mode.values()) {
+      double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
       double t = Measure.threads(m, cores, () -> Notebook001WayOneThreads.fibonacci(n));
       s.ratio(String.format("%d threads / one fib(%d), %s", cores, n, m.label), t / once, null,
           m == Mode.GIL ? Reference.two(Reference.CPYTHON_FIB30[cores >= 4 ? 2 : 1]) + " (3.11)"
