@@ -169,8 +169,6 @@ class NotebooksTest {
       }
     }
     assertEquals(10, previous);
-    double gilP = figure(out, "parallel fraction p fitted to Amdahl, GIL");
-    assertTrue(gilP < 0.5, "under the GIL the fitted parallel fraction is about 0, was " + gilP);
     assertPlots("001-gil-timeline", "001-amdahl-speedup", "001-amdahl-wall-time");
   }
 
@@ -240,6 +238,15 @@ class NotebooksTest {
     retryOnce(attempt -> {
       double gil = figure(fresh001(attempt), "two threads / once, GIL");
       assertTrue(gil >= 1.5, "two CPU-bound threads under one GIL took only " + gil + "x one run");
+    });
+  }
+
+  @Test
+  @Tag("timing")
+  void amdahlFitsAParallelFractionNearZeroUnderTheGil() throws Exception {
+    retryOnce(attempt -> {
+      double p = figure(fresh001(attempt), "parallel fraction p fitted to Amdahl, GIL");
+      assertTrue(p < 0.5, "under the GIL the fitted parallel fraction is about 0, was " + p);
     });
   }
 
