@@ -659,7 +659,9 @@ public final class Owner<S> implements AutoCloseable {
 
   /**
    * Returns how many messages the owner has run so far, failed ones included (a cheap volatile
-   * read; the value may be stale by the time the caller looks at it).
+   * read; the value may be stale by the time the caller looks at it). The count is updated after
+   * each message returns and before the future of an {@link #ask(Function)} completes, so once
+   * {@code join()} or an ask's {@code get()} returns, it includes every message before them.
    *
    * @return the number of messages run
    */
@@ -750,6 +752,9 @@ public final class Owner<S> implements AutoCloseable {
         Thread.interrupted(); // clear a stray interrupt, as ThreadPoolExecutor workers do
         runOne(message);
         processedSlot.lazySet(PROCESSED, ++processed);
+        if (message instanceof Ask) {
+          ((Ask<?, ?>) message).complete(); // after the count: get() then processed() agree
+        }
       }
       if (n > 0) {
         afterBatch(processed);
@@ -1027,10 +1032,17 @@ public final class Owner<S> implements AutoCloseable {
     }
   }
 
-  /** An {@link Owner#ask(Function)} query in the mailbox. */
+  /**
+   * An {@link Owner#ask(Function)} query in the mailbox. {@link #accept} runs the query and keeps
+   * the outcome; the owner loop calls {@link #complete()} once it has counted the message as
+   * processed. Both run on the owner thread, so the outcome fields are plain.
+   */
   private static final class Ask<S, R> implements Consumer<S> {
     final SettableFuture<R> future = SettableFuture.create();
     private final Function<? super S, ? extends R> query;
+    private boolean ran;
+    private R value;
+    private Throwable failure;
 
     Ask(Function<? super S, ? extends R> query) {
       this.query = query;
@@ -1042,10 +1054,25 @@ public final class Owner<S> implements AutoCloseable {
         return; // cancelled by the asker or by closeNow()
       }
       try {
-        future.set(query.apply(state));
-      } catch (Throwable failure) {
-        future.setException(failure);
+        value = query.apply(state);
+      } catch (Throwable t) {
+        failure = t;
       }
+      ran = true;
+    }
+
+    void complete() {
+      if (!ran) {
+        return;
+      }
+      if (failure != null) {
+        future.setException(failure);
+      } else {
+        future.set(value);
+      }
+      value = null;
+      failure = null;
+      ran = false;
     }
 
     @Override

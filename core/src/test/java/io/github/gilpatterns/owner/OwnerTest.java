@@ -113,6 +113,49 @@ class OwnerTest {
     }
   }
 
+  /**
+   * Several senders join concurrently while the others keep sending: each join must cover the
+   * joiner's own earlier messages. Each sender owns one slot of the array, so its plain read after
+   * join() races with no write.
+   */
+  @Test
+  void concurrentJoinersEachSeeTheirOwnEarlierMessages() throws Exception {
+    final int senders = 4;
+    final int rounds = 300;
+    final int burst = 40;
+    final long[] slots = new long[senders];
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    try (Owner<long[]> owner = Owner.start("concurrent-join", slots)) {
+      List<Thread> threads = new ArrayList<>();
+      for (int p = 0; p < senders; p++) {
+        final int id = p;
+        threads.add(new Thread(() -> {
+          try {
+            long sent = 0;
+            for (int r = 0; r < rounds; r++) {
+              for (int i = 0; i < burst; i++) {
+                owner.tell(s -> s[id]++);
+                sent++;
+              }
+              owner.join();
+              if (slots[id] != sent) {
+                throw new AssertionError("sender " + id + " round " + r + ": saw " + slots[id]
+                    + " after join, sent " + sent);
+              }
+            }
+          } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+          }
+        }, "joining-sender-" + p));
+      }
+      threads.forEach(Thread::start);
+      for (Thread t : threads) {
+        joinOrFail(t);
+      }
+      assertNull(failure.get());
+    }
+  }
+
   @Test
   void joinWaitsForEarlierMessagesOnly() throws Exception {
     Counter counter = new Counter();
