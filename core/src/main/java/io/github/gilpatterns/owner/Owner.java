@@ -119,13 +119,14 @@ public final class Owner<S> implements AutoCloseable {
    * both are unchanged. A producer, after its offer (a CAS on the producer index: volatile
    * write), reads ownerParked (volatile); if true it CASes it back to false and unparks the
    * owner. Sequential consistency of the volatile accesses makes "owner saw an empty mailbox"
-   * and "producer saw ownerParked == false" impossible together. Producers never write a shared
-   * word when the owner is awake.
+   * and "producer saw ownerParked == false" impossible together. While the owner is awake,
+   * producers only read ownerParked, so its cache line stays shared.
    *
    * Accepting versus closing (the "checked open, then offered after the owner exited" race).
    * A send does: (1) read runState, refuse if not RUNNING (keeps refused sends off the counters
    * after close); (2) getAndIncrement its own stripe of `entered` (a padded LongAdder-like
-   * array, indexed by a hash of the thread id; a locked RMW, so a full fence); (3) read runState
+   * array, indexed by a Fibonacci hash of the thread id; two senders that collide on a stripe
+   * contend but stay correct; a locked RMW, so a full fence); (3) read runState
    * again: not RUNNING -> count one `abandoned` and refuse; RUNNING -> the send is accepted and
    * will be offered; (4) offer. A send that entered but does not offer (mailbox full and not
    * waiting, interrupted, closed while blocked, the offer threw) counts one `abandoned`. So,
