@@ -3,9 +3,12 @@ package io.github.gilpatterns.examples;
 import io.github.gilpatterns.gil.Gil;
 import io.github.gilpatterns.gil.GilTrace;
 import io.github.gilpatterns.join.Threads;
+import io.github.gilpatterns.owner.Owner;
 import io.github.gilpatterns.queue.JoinableQueue;
 import io.github.gilpatterns.queue.QueueShutdownException;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -524,19 +527,21 @@ public final class Notebook001WayOneThreads implements Notebook {
         "def print_manager(): while True: job = print_queue.get(); print each line; print_queue.task_done()",
         "10 worker threads: counter_queue.put(1); join them; counter_queue.join();",
         "print_queue.put(['Finishing up']); print_queue.join()");
-    s.say("Java, line for line: JoinableQueue (queue.Queue with task_done/join) and two daemon threads.");
-    s.say("(The patterns module's CounterManager and PrintManager package this; they have not landed on");
-    s.say("main yet, so this is the faithful hand-written version.)");
+    s.say("Java, line for line: JoinableQueue (queue.Queue with task_done/join) and two daemon threads:");
     List<String> printed = new ArrayList<>();
     long count = hettinger(s.out(), 10, printed);
     s.value("final count (10 workers put 1 each)", count, "%.0f", "the notebook: 10");
-    boolean ordered = true;
-    for (int i = 1; i <= 10; i++) {
-      ordered &= printed.contains("The count is " + i);
-    }
-    s.value("jobs printed whole and in count order (1 = yes)",
-        ordered && printed.get(0).equals("Starting up") && printed.get(printed.size() - 1).equals("Finishing up")
-            ? 1 : 0, "%.0f", null);
+    s.value("jobs printed whole and in count order (1 = yes)", wholeAndInOrder(printed, 10) ? 1 : 0, "%.0f", null);
+    s.say("The same with io.github.gilpatterns.owner.Owner, which is this pattern as a type (a thread");
+    s.say("that owns a state, a mailbox, join() and close()); the patterns module's CounterManager and");
+    s.say("PrintManager wrap it and had not landed when this was written:");
+    List<String> ownerPrinted = new ArrayList<>();
+    ByteArrayOutputStream quiet = new ByteArrayOutputStream();
+    long ownerCount = hettingerWithOwners(new PrintStream(quiet, true, StandardCharsets.UTF_8), 10, ownerPrinted);
+    s.say("  %s", String.join(" | ", ownerPrinted.subList(0, Math.min(5, ownerPrinted.size()))) + " | ...");
+    s.value("final count with Owner (10 workers tell +1)", ownerCount, "%.0f", "the notebook: 10");
+    s.value("jobs printed whole and in count order with Owner (1 = yes)", wholeAndInOrder(ownerPrinted, 10) ? 1 : 0,
+        "%.0f", null);
     int increments = size.pick(20_000, 200_000, 200_000);
     double rate = counterThroughput(increments, 4);
     s.value(String.format("counter manager: %,d increments from 4 threads, per s", increments), rate, "%,.0f",
@@ -605,6 +610,52 @@ public final class Notebook001WayOneThreads implements Notebook {
     printQueue.shutdown();
     Threads.joinAll(List.of(cm, pm));
     return counter[0]; // visible: counterQueue.join() happened after its last taskDone()
+  }
+
+  /** Whether the lines are Starting up, the counts 1..n each followed by its rule, Finishing up. */
+  static boolean wholeAndInOrder(List<String> printed, int n) {
+    if (printed.size() != 2 * n + 2 || !printed.get(0).equals("Starting up")
+        || !printed.get(printed.size() - 1).equals("Finishing up")) {
+      return false;
+    }
+    for (int i = 1; i <= n; i++) {
+      if (!printed.get(2 * i - 1).equals("The count is " + i) || !printed.get(2 * i).equals("---------------")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The worked example with two {@link Owner}s instead of hand-written manager threads: the
+   * counter and the output each belong to one owner thread; workers tell the counter owner to
+   * add one, which tells the print owner to print the job.
+   */
+  static long hettingerWithOwners(PrintStream out, int workers, List<String> printed) throws Exception {
+    try (Owner<PrintStream> printer = Owner.start("print_manager", out);
+         Owner<long[]> counter = Owner.start("counter_manager", new long[1])) {
+      printer.tell(o -> print(o, printed, "Starting up"));
+      List<Thread> workerThreads = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        workerThreads.add(Threads.start("worker-" + i, () -> counter.tell(c -> {
+          c[0] += 1; // only the counter owner's thread touches c
+          long now = c[0];
+          printer.tell(o -> print(o, printed, "The count is " + now, "---------------"));
+        })));
+      }
+      Threads.joinAll(workerThreads);
+      counter.join(); // counter_queue.join()
+      printer.tell(o -> print(o, printed, "Finishing up"));
+      printer.join(); // print_queue.join()
+      return Measure.await(counter.ask(c -> c[0]));
+    } // close(): both owner threads end, nothing leaks
+  }
+
+  private static void print(PrintStream o, List<String> printed, String... job) {
+    for (String line : job) {
+      o.println("    " + line);
+      printed.add(line);
+    }
   }
 
   /** counter.py: N increments put from 4 threads, counted by one manager; increments per second. */

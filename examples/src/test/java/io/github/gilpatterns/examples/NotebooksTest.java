@@ -169,6 +169,8 @@ class NotebooksTest {
       }
     }
     assertEquals(10, previous);
+    assertEquals(10, figure(out, "final count with Owner"));
+    assertEquals(1, figure(out, "jobs printed whole and in count order with Owner"));
     assertPlots("001-gil-timeline", "001-amdahl-speedup", "001-amdahl-wall-time");
   }
 
