@@ -99,16 +99,21 @@ public final class Notebook001WayOneThreads implements Notebook {
         "thread_one.join(); thread_two.join()");
     double[] two = new double[Mode.values().length];
     double[] twoRatio = new double[Mode.values().length];
-    for (Mode m : Mode.values()) {
-      double[] walls = new double[repeats];
-      double[] ratios = new double[repeats];
-      for (int r = 0; r < repeats; r++) {
-        double base = Measure.sequential(() -> fibonacci(n)); // just before: load drifts
-        walls[r] = Measure.threads(m, 2, () -> fibonacci(n));
-        ratios[r] = walls[r] / base;
+    try (Session.Progress p = s.progress("two threads per mode", Mode.values().length * repeats)) {
+      for (Mode m : Mode.values()) {
+        double[] walls = new double[repeats];
+        double[] ratios = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+          double base = Measure.sequential(() -> fibonacci(n)); // just before: load drifts
+          walls[r] = Measure.threads(m, 2, () -> fibonacci(n));
+          ratios[r] = walls[r] / base;
+          p.step();
+        }
+        two[m.ordinal()] = Measure.median(walls);
+        twoRatio[m.ordinal()] = Measure.median(ratios);
       }
-      two[m.ordinal()] = Measure.median(walls);
-      twoRatio[m.ordinal()] = Measure.median(ratios);
+    }
+    for (Mode m : Mode.values()) {
       s.time(String.format("two threads, %s%s", m.label, repeats > 1 ? " (median of " + repeats + ")" : ""),
           two[m.ordinal()],
           m == Mode.GIL ? String.format("notebook: %.2f s", Reference.NB001_TWO_THREADS) : null);

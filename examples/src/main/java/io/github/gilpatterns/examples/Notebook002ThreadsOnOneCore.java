@@ -69,16 +69,19 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
     s.say("\"Only one thread at a time can execute Python code\": then N CPU-bound threads use one core's");
     s.say("worth of CPU however many cores there are. Measured: the CPU time the threads used / wall time.");
     int[] ks = {2, 4};
+    Session.Progress progress = s.progress("cores used", ks.length * Mode.values().length);
     for (int k : ks) {
       for (Mode m : Mode.values()) {
         double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
         double[] r = coresUsed(m, k, n);
+        progress.step();
         s.ratio(String.format("cores used (CPU / wall), %d threads, %s", k, m.label), r[1] / r[0], null,
             m == Mode.GIL ? "1 (one thread at a time)" : "up to " + Math.min(k, cores) + " on idle cores");
         s.ratio(String.format("wall time / one fib(%d), %d threads, %s", n, k, m.label), r[0] / once,
             null, m == Mode.GIL ? Reference.two(Reference.CPYTHON_FIB30[k == 2 ? 1 : 2]) + " (3.11)" : null);
       }
     }
+    progress.close();
     s.say("Waiting for the GIL costs no CPU (the thread sleeps on a condition): the process looks like a");
     s.say("single-core program. On a single-core machine, that is all it could be anyway, GIL or not.");
 

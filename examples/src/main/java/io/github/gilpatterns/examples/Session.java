@@ -48,7 +48,21 @@ final class Session {
    * @param showProgress whether to report progress of long runs on standard error
    */
   Session(PrintStream out, Size size, Path plotDir, boolean showProgress) {
-    this.out = Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(out, "out");
+    // Anything printed while a progress line is drawn on a console first erases that line.
+    this.out = new PrintStream(new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        clearProgress();
+        out.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        clearProgress();
+        out.write(b, off, len);
+      }
+    }, true, java.nio.charset.StandardCharsets.UTF_8);
     this.size = Objects.requireNonNull(size, "size");
     this.plotDir = plotDir;
     this.showProgress = showProgress;
@@ -134,9 +148,18 @@ final class Session {
     out.println("  Lesson: " + sentence);
   }
 
+  private Progress active;
+
   /** Starts reporting progress of {@code total} steps on standard error. */
   Progress progress(String what, int total) {
-    return new Progress(what, total, showProgress);
+    active = new Progress(what, total, showProgress);
+    return active;
+  }
+
+  private void clearProgress() {
+    if (active != null) {
+      active.erase();
+    }
   }
 
   /**
@@ -250,11 +273,18 @@ final class Session {
       }
     }
 
-    @Override
-    public void close() {
+    /** Erases the progress line, if drawn; the next step draws it again. */
+    void erase() {
       if (on && console && printed) {
         System.err.print("\r" + " ".repeat(60 + what.length()) + "\r");
+        System.err.flush();
+        printed = false;
       }
+    }
+
+    @Override
+    public void close() {
+      erase();
     }
   }
 }
