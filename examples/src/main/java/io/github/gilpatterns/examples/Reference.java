@@ -36,9 +36,10 @@ final class Reference {
 
   /**
    * Notebook 001's _/* printout re-run on CPython 3.11.7 on this project's 2-core machine kind,
-   * with {@code buf.append(message)} in place of {@code sys.stdout.write(message)} (see
-   * {@code Notebook001WayOneThreads} for the script): fib(n) and the number of runs of one
-   * thread's output in a row.
+   * with {@code buf.append(message)} in place of {@code sys.stdout.write(message)}: two
+   * threads run the notebook's {@code fibonacci(n, '_')} and {@code fibonacci(n, '*')}, started
+   * and joined as in its cell, then the runs of one character in {@code ''.join(buf)} are
+   * counted. fib(n) and the number of runs.
    */
   static final int[] CPYTHON_INTERLEAVE_N = {15, 25, 27};
   static final int[] CPYTHON_INTERLEAVE_RUNS = {2, 6, 12};
