@@ -80,7 +80,6 @@ class CounterManagerTest {
       boolean wrongThread;
     }
     Seen seen = new Seen(); // plain fields: only the callback (the counter thread) writes them
-    AtomicReference<CounterManager> self = new AtomicReference<>();
     try (CounterManager counter = CounterManager.start("listened", n -> {
       if (n != seen.expected) {
         seen.wrong++;
@@ -90,7 +89,6 @@ class CounterManagerTest {
         seen.wrongThread = true;
       }
     })) {
-      self.set(counter);
       runAll("inc", 4, i -> {
         for (int k = 0; k < 10_000; k++) {
           counter.increment();
