@@ -81,16 +81,19 @@ class WorkerPoolTest {
     try (WorkerPool<String> pool = WorkerPool.start("blocked", 2, s -> {
       entered.countDown();
       try {
-        release.await();
+        release.await(TestThreads.DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     })) {
-      pool.submit("slow");
-      await(entered);
-      assertFalse(pool.join(Duration.ofMillis(20)), "join returned while an item was running");
-      assertEquals(1, pool.pending());
-      release.countDown();
+      try {
+        pool.submit("slow");
+        await(entered);
+        assertFalse(pool.join(Duration.ofMillis(20)), "join returned while an item was running");
+        assertEquals(1, pool.pending());
+      } finally {
+        release.countDown(); // else a failed assertion would leave close() waiting forever
+      }
       assertTrue(pool.join(Duration.ofSeconds(TestThreads.DEADLINE_SECONDS)));
     }
   }
@@ -186,7 +189,7 @@ class WorkerPoolTest {
     LongAdder handled = new LongAdder();
     try (WorkerPool<Integer> pool = WorkerPool.<Integer>builder(i -> {
       try {
-        release.await();
+        release.await(TestThreads.DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -200,9 +203,12 @@ class WorkerPoolTest {
         submittedAll.countDown();
       });
       submitter.start();
-      // One item running, two waiting: the fourth submit blocks until the worker moves on.
-      assertFalse(submittedAll.await(50, java.util.concurrent.TimeUnit.MILLISECONDS));
-      release.countDown();
+      try {
+        // One item running, two waiting: the fourth submit blocks until the worker moves on.
+        assertFalse(submittedAll.await(50, java.util.concurrent.TimeUnit.MILLISECONDS));
+      } finally {
+        release.countDown();
+      }
       await(submittedAll);
       TestThreads.joinOrFail(submitter);
       pool.join();
