@@ -3,6 +3,7 @@ package io.github.gilpatterns.patterns;
 import static java.util.Objects.requireNonNull;
 
 import io.github.gilpatterns.owner.Owner;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -41,8 +42,8 @@ import java.util.function.LongConsumer;
  * on the counter-manager thread, in the order they entered its queue, so none is ever lost and
  * the count after {@link #join()} is exact. The count only goes up: a negative increment is
  * refused with {@link IllegalArgumentException} at the call. An increment that would take the
- * count past {@link Long#MAX_VALUE} is not applied; it fails on the counter-manager thread and
- * is logged (as a failed {@link Owner} message), the count staying where it was.
+ * count past {@link Long#MAX_VALUE} is not applied (and gets no callback): the counter-manager
+ * thread logs a {@link System.Logger} {@code WARNING} and the count stays where it was.
  *
  * <p><b>Reading.</b> {@link #count()} asks the counter-manager thread for the count and waits for
  * the answer. Because the queue is first-in first-out, the answer includes every increment whose
@@ -54,7 +55,7 @@ import java.util.function.LongConsumer;
  * counter-manager thread calls with the new count after every increment, before it applies the
  * next one: it sees every count, in order. This is where Hettinger's counter manager puts its
  * print job on the print queue; see {@link HettingerExample}. A callback that throws is logged
- * and the counter carries on (the increment stays applied).
+ * (a {@code WARNING}) and the counter carries on (the increment stays applied).
  *
  * <p><b>Closing.</b> {@link #close()} stops accepting increments (later calls throw
  * {@link RejectedExecutionException}), applies every increment already accepted, and ends the
@@ -77,6 +78,8 @@ public final class CounterManager implements AutoCloseable {
    * message is allocated once.
    */
 
+  private static final System.Logger LOG = System.getLogger(CounterManager.class.getName());
+
   /** Plain field on purpose: only the counter-manager thread writes it. */
   private static final class State {
     long count;
@@ -92,7 +95,12 @@ public final class CounterManager implements AutoCloseable {
     this.state = new State();
     this.onCount = onCount;
     this.incrementByOne = s -> apply(s, 1L);
-    this.owner = Owner.builder(state).name(name).start();
+    this.owner = Owner.builder(state).name(name).onError(CounterManager::logFailure).start();
+  }
+
+  private static void logFailure(Owner<?> owner, Consumer<?> message, Throwable failure) {
+    LOG.log(Level.WARNING, () -> "counter manager " + owner.name()
+        + ": the onCount callback failed; the increment stands", failure);
   }
 
   /**
@@ -163,7 +171,12 @@ public final class CounterManager implements AutoCloseable {
   }
 
   private void apply(State s, long delta) {
-    s.count = Math.addExact(s.count, delta);
+    if (delta > Long.MAX_VALUE - s.count) {
+      LOG.log(Level.WARNING, () -> "counter manager " + owner.name() + ": an increment of "
+          + delta + " would take the count past Long.MAX_VALUE; not applied");
+      return;
+    }
+    s.count += delta;
     if (onCount != null) {
       onCount.accept(s.count);
     }
