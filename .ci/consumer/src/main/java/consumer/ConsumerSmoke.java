@@ -4,14 +4,15 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.github.gilpatterns.gil.Gil;
 import io.github.gilpatterns.gil.GilExecutor;
 import io.github.gilpatterns.owner.Owner;
+import io.github.gilpatterns.patterns.CounterManager;
 import io.github.gilpatterns.queue.JoinableQueue;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What a downstream project does with gilpatterns, compiled against the installed artifacts:
- * workers feed an owned counter through a joinable queue, a GIL executor sums on one GIL, and
- * the results are checked. Exits non-zero when a result is wrong.
+ * workers feed an owned counter through a joinable queue, a GIL executor sums on one GIL, ten
+ * threads count through Hettinger's counter manager, and the results are checked. Exits non-zero when a result is wrong.
  */
 public final class ConsumerSmoke {
 
@@ -67,7 +68,24 @@ public final class ConsumerSmoke {
     }
     check("GIL acquisitions at least one per task", true, gil.stats().acquisitions() >= 2);
 
-    // CONSUMER-PATTERNS
+    // Hettinger's counter manager from the patterns artifact, fed by ten threads.
+    try (CounterManager hits = CounterManager.start("hits")) {
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        Thread t = new Thread(() -> {
+          for (int k = 0; k < 1000; k++) {
+            hits.increment(1);
+          }
+        });
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      hits.join();
+      check("counter manager", 10_000L, hits.count());
+    }
 
     System.out.println("consumer smoke: all checks passed");
   }
