@@ -1,0 +1,808 @@
+package io.github.gilpatterns.gil;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An emulated Global Interpreter Lock: at most one thread at a time runs between
+ * {@linkplain #checkpoint() checkpoints} while holding it, and the holder hands it over
+ * to a waiting thread at the next checkpoint once that thread has waited one switch
+ * interval, exactly as CPython 3.2+ does ({@code Python/ceval_gil.c}).
+ *
+ * <p>The GIL lets Java programs <em>feel</em> CPython's lock: CPU-bound code that holds a
+ * {@code Gil} and calls {@link #checkpoint()} where CPython would check its eval breaker
+ * (every call, every loop back-edge) runs one thread at a time, so N threads take about N
+ * times as long as one; code that blocks inside {@link #releasing(Callable)} overlaps
+ * with the others, as blocking I/O does in CPython; and the same code under
+ * {@link #freeThreaded()} (PEP 703, {@code python3.13t}) or one {@code Gil} per worker
+ * ({@link GilExecutor#perInterpreter(int)}, PEP 684) runs in parallel again.
+ *
+ * <p><b>Holding.</b> A thread holds a {@code Gil} between {@link #acquire()} and the
+ * matching {@link #release()}. Acquisition is <em>re-entrant</em> like
+ * {@code PyGILState_Ensure}: the holder may acquire again and must release as many times
+ * (CPython's internal {@code take_gil} is not re-entrant; a Java user who calls a library
+ * that acquires the GIL from code that already holds it expects a hold count, as with
+ * {@link ReentrantLock}). A thread holds at most one {@code Gil} at a time, as a CPython
+ * thread runs in one interpreter at a time: acquiring a second one while holding another
+ * throws {@link IllegalStateException}. The GIL is not handed over while a holder's hold
+ * count is above zero except at a checkpoint or inside {@code releasing}, both of which
+ * give up every hold and take them all back. A thread that ends while holding a
+ * {@code Gil} leaves it held forever, as with any lock: release in {@code finally}.
+ *
+ * <p><b>Switching.</b> A thread that finds the GIL held waits on a timed wait of one
+ * switch interval (default 5 ms, {@code sys.getswitchinterval()}); if the interval passes
+ * and the GIL has not changed hands meanwhile, it sets a <em>drop request</em>. The holder
+ * honours it at its next {@code checkpoint()}: it drops the GIL, and with forced switching
+ * (the default, {@code FORCE_SWITCHING}) waits until another thread has taken it, then
+ * queues to take it back. A holder that never reaches a checkpoint (a long computation
+ * without checkpoints, or code blocked without {@code releasing}) keeps the GIL, as a long
+ * C call does in CPython. There is no FIFO order: a thread that arrives while the GIL is
+ * free takes it at once, ahead of sleeping waiters, which is how CPython behaves and what
+ * causes the convoy effect (bpo-7946) between I/O-bound and CPU-bound threads.
+ *
+ * <p><b>Interrupts.</b> {@link #acquire()} waits interruptibly and ends with
+ * {@link InterruptedException}, leaving the GIL as it was and withdrawing the waiter's
+ * drop request if no other thread is waiting. {@link #checkpoint()} and the re-acquisition
+ * at the end of {@link #releasing(Callable)} wait uninterruptibly (the caller already held
+ * the GIL and its code continues as if it still did) and return with the interrupt status
+ * set if the thread was interrupted while waiting; they never clear it.
+ *
+ * <p><b>Modes.</b> {@link #create()} and {@link #builder()} make a real GIL;
+ * {@link #freeThreaded()} makes one with the same API whose acquisition never waits and
+ * whose checkpoints never switch: holding it only marks the thread as attached, so that
+ * {@link #isHeldByCurrentThread()}, {@link #release()} and {@link #releasing(Callable)}
+ * behave the same in both modes.
+ *
+ * <p>Sample usage: two threads computing {@code fib} share one GIL, as two CPython threads
+ * would, and take twice as long as one.
+ * <pre> {@code
+ * static long fib(int n) {
+ *   Gil.checkpoint();                    // CPython checks its eval breaker on every call
+ *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
+ * }
+ *
+ * Gil gil = Gil.create();                // or Gil.freeThreaded()
+ * try (GilExecutor pool = GilExecutor.create(gil, 2)) {
+ *   ListenableFuture<Long> a = pool.submit(() -> fib(32));
+ *   ListenableFuture<Long> b = pool.submit(() -> fib(32));
+ *   System.out.println(a.get() + b.get() + " " + gil.stats());
+ * }}</pre>
+ *
+ * <p><b>Memory consistency effects:</b> actions in a thread prior to releasing a
+ * {@code Gil} (by {@link #release()}, at a {@link #checkpoint()} that switches, or on
+ * entering {@link #releasing(Callable)}) <i>happen-before</i> actions following the next
+ * acquisition of that {@code Gil} by another thread. A free-threaded {@code Gil} gives no
+ * such guarantee.
+ *
+ * @see GilExecutor
+ * @see GilStats
+ * @see GilTrace
+ */
+public final class Gil {
+  /*
+   * Implementation overview.
+   *
+   * This is take_gil()/drop_gil() of CPython's Python/ceval_gil.c (3.2 to 3.13) in Java:
+   *
+   * - The GIL is the boolean `locked`, guarded by `mutex`; `cond` is signalled when it is
+   *   dropped (gil->cond). `holder`, `lastHolder`, `switchNumber` and `waiters` are also
+   *   guarded by `mutex`, as are the statistics and the trace buffer.
+   * - takeGil(): if locked, loop { remember switchNumber; timed wait of one interval on
+   *   cond; if the wait timed out, the GIL is still locked and switchNumber has not moved,
+   *   set the drop request }. Then take it; if lastHolder is another thread, count a
+   *   switch; signal switchCond; reset the drop request (take_gil does so unconditionally).
+   * - dropGil(): unlock, signal cond, and (FORCE_SWITCHING) if a drop request is pending,
+   *   reset it and wait on switchCond until lastHolder is another thread.
+   * - The eval breaker is checkpoint(): CPython's eval loop reads a per-interpreter
+   *   eval_breaker word on every loop back-edge and call; Java code cannot reach a
+   *   per-interpreter word without knowing which interpreter it is in, and a ThreadLocal
+   *   lookup costs several nanoseconds. So the fast path reads ONE static volatile int,
+   *   `pendingDropRequests`, the number of Gils in this JVM whose drop request is set
+   *   (maintained on the 0->1 and 1->0 transitions of each Gil's `dropRequest`, under that
+   *   Gil's mutex). Only when it is non-zero does checkpoint() look up the thread's state
+   *   (ThreadLocal) and that Gil's own volatile `dropRequest`.
+   *
+   * Cost model of checkpoint(): nobody waiting anywhere in the JVM -> one volatile load
+   * of a static field and a not-taken branch (on x86 and AArch64 a plain load that the
+   * JIT may not hoist out of loops; about 0.3-1 ns, see benchmarks/RESULTS.md). A drop
+   * requested on some Gil -> additionally a ThreadLocal lookup and a volatile load (a few
+   * ns) for every checkpoint of every thread until the request is honoured, which takes
+   * at most one checkpoint of its holder. Honouring it costs two mutex acquisitions and
+   * the hand-off itself (a park/unpark pair, microseconds).
+   *
+   * Where this differs from ceval_gil.c, and why:
+   * 1. One mutex with two conditions instead of gil->mutex plus gil->switch_mutex. In C
+   *    another thread may take the GIL between the two critical sections of drop_gil, in
+   *    which case the dropper finds last_holder changed and does not wait; holding one
+   *    mutex throughout gives the same outcome (the dropper waits only until someone else
+   *    holds it) with one lock and no window.
+   * 2. The forced-switch wait also ends when no thread is waiting any more. In C the only
+   *    way a waiter leaves take_gil without the GIL is interpreter finalisation (gh-96387);
+   *    here a waiter can be interrupted, and a dropper must not wait for a switch that
+   *    will never happen. An abandoning waiter also withdraws the drop request when it was
+   *    the last waiter, and passes on a cond signal it may have consumed.
+   * 3. Forced switching applies at checkpoint() and on entering releasing(), the two
+   *    places where the thread will take the GIL back (eval breaker and
+   *    Py_BEGIN_ALLOW_THREADS in CPython), but not to release() of the last hold, which
+   *    is the thread leaving the interpreter (PyThreadState_DeleteCurrent drops with
+   *    tstate == NULL and does not wait either).
+   * 4. Re-entrancy, a thread-state record per thread (ThreadLocal) and interruptible
+   *    acquisition are Java additions; CPython's other eval-breaker reasons (signals,
+   *    pending calls, async exceptions, GC) have no counterpart.
+   * 5. The fast-path word is JVM-wide instead of per interpreter (see above): with
+   *    several Gils, a drop requested on one sends the holders of the others through the
+   *    slightly slower path until it is honoured, which changes no behaviour.
+   * 6. Waits use Condition.awaitNanos on a ReentrantLock (park/unpark) rather than
+   *    pthread_cond_timedwait; timed-out detection is "remaining <= 0". A spurious wakeup
+   *    counts as "not timed out", as it does in C.
+   */
+
+  /** Default switch interval, as {@code sys.getswitchinterval()} returns: 5 ms. */
+  public static final Duration DEFAULT_SWITCH_INTERVAL = Duration.ofMillis(5);
+
+  /** Default number of events a tracing {@code Gil} keeps. */
+  public static final int DEFAULT_TRACE_CAPACITY = 8192;
+
+  private static final VarHandle PENDING_DROP_REQUESTS;
+
+  static {
+    try {
+      PENDING_DROP_REQUESTS = MethodHandles.lookup()
+          .findStaticVarHandle(Gil.class, "pendingDropRequests", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * Number of Gils in this JVM whose {@code dropRequest} is set: the eval breaker read by
+   * the fast path of {@link #checkpoint()}. Updated only through PENDING_DROP_REQUESTS,
+   * under the mutex of the Gil whose request changes.
+   */
+  @SuppressWarnings("unused") // read directly, written through the VarHandle
+  private static volatile int pendingDropRequests;
+
+  /** The per-thread state: which Gil the thread holds and how many times. */
+  private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
+
+  /** Per-thread record (CPython's PyThreadState, for GIL purposes). Accessed only by its thread. */
+  static final class ThreadState {
+    final Thread thread = Thread.currentThread();
+    /** The Gil this thread holds, or null. */
+    Gil gil;
+    /** Hold count of {@link #gil}; 0 when {@code gil} is null. */
+    int holds;
+  }
+
+  private final boolean freeThreaded;
+  private final long intervalNanos;
+  private final boolean forceSwitching;
+
+  private final ReentrantLock mutex = new ReentrantLock();
+  /** Signalled when the GIL is dropped (gil->cond). */
+  private final Condition cond = mutex.newCondition();
+  /** Signalled when a thread takes the GIL (gil->switch_cond). */
+  private final Condition switchCond = mutex.newCondition();
+
+  // All guarded by mutex.
+  private boolean locked;
+  private ThreadState holder;
+  private ThreadState lastHolder;
+  private long switchNumber;
+  private int waiters;
+  private long acquisitions;
+  private long dropRequests;
+  private long forcedDrops;
+  private long totalWaitNanos;
+  private long maxWaitNanos;
+  private final GilTrace.Recorder trace; // null when tracing is off
+
+  /** Written under mutex, read without it by the holder at its checkpoints. */
+  private volatile boolean dropRequest;
+
+  /** Acquisitions of a free-threaded Gil (no mutex in that mode). */
+  private final LongAdder freeAcquisitions;
+
+  private Gil(Builder b, boolean freeThreaded) {
+    this.freeThreaded = freeThreaded;
+    this.intervalNanos = b.intervalNanos;
+    this.forceSwitching = b.forceSwitching;
+    this.trace = (b.trace && !freeThreaded) ? new GilTrace.Recorder(b.traceCapacity) : null;
+    this.freeAcquisitions = freeThreaded ? new LongAdder() : null;
+  }
+
+  /**
+   * Returns a new GIL with the defaults: 5 ms switch interval, forced switching, no trace.
+   *
+   * @return a new, unheld {@code Gil}
+   */
+  public static Gil create() {
+    return builder().build();
+  }
+
+  /**
+   * Returns a new free-threaded {@code Gil} (PEP 703): the same API, but {@link #acquire()}
+   * never waits for another thread and {@link #checkpoint()} never switches, so threads
+   * holding it run in parallel. It still counts acquisitions in {@link #stats()}.
+   *
+   * @return a new free-threaded {@code Gil}
+   */
+  public static Gil freeThreaded() {
+    return new Gil(new Builder(), true);
+  }
+
+  /**
+   * Returns a builder of a GIL with non-default settings.
+   *
+   * @return a new builder holding the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The eval-breaker check: a no-op unless the calling thread holds a {@code Gil} and
+   * another thread has asked for it (after waiting one switch interval); then drops it,
+   * waits until another thread has taken it (with forced switching) and takes it back,
+   * restoring the hold count. Call it where CPython would check: at the top of a
+   * recursive function, on loop back-edges.
+   *
+   * <p>May be called by any thread, holding a {@code Gil} or not. When it switches it
+   * blocks uninterruptibly until the GIL is back; if the thread was interrupted meanwhile
+   * it returns with the interrupt status set. It never clears the interrupt status.
+   *
+   * <p>IMPLEMENTATION NOTES: when no thread in the JVM has a pending drop request this is
+   * one volatile load of a static field and a branch (no allocation, no ThreadLocal).
+   */
+  public static void checkpoint() {
+    if (pendingDropRequests != 0) {
+      checkpointSlow();
+    }
+  }
+
+  private static void checkpointSlow() {
+    ThreadState ts = STATE.get();
+    Gil gil = ts.gil;
+    if (gil != null && gil.dropRequest) {
+      gil.yieldToWaiter(ts);
+    }
+  }
+
+  /**
+   * Acquires this GIL, waiting while another thread holds it. If the current thread
+   * already holds it, increments the hold count and returns at once.
+   *
+   * <p>While waiting, the thread asks the holder to drop the GIL each time a switch
+   * interval passes without the GIL changing hands; it takes the GIL when the holder
+   * drops it and the thread wins the race for it (no FIFO order, as in CPython).
+   *
+   * @throws InterruptedException if the current thread is interrupted on entry or while
+   *     waiting; its interrupt status is cleared, it does not hold the GIL, and the GIL is
+   *     in the state it would be in had the thread never asked
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   */
+  public void acquire() throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    ThreadState ts = STATE.get();
+    if (ts.gil == this) {
+      if (ts.holds == Integer.MAX_VALUE) {
+        throw new IllegalStateException("maximum hold count exceeded");
+      }
+      ts.holds++;
+      return;
+    }
+    if (ts.gil != null) {
+      throw new IllegalStateException(
+          "current thread holds another Gil (" + ts.gil + "); release it first");
+    }
+    if (freeThreaded) {
+      freeAcquisitions.increment();
+    } else {
+      takeGil(ts, true);
+    }
+    ts.gil = this;
+    ts.holds = 1;
+  }
+
+  /**
+   * Releases one hold of this GIL; the last release drops it and wakes a waiter. The
+   * last release does not wait for another thread to take the GIL (a thread leaving
+   * the interpreter, unlike {@link #checkpoint()}).
+   *
+   * @throws IllegalMonitorStateException if the current thread does not hold this GIL
+   */
+  public void release() {
+    ThreadState ts = STATE.get();
+    if (ts.gil != this) {
+      throw new IllegalMonitorStateException("current thread does not hold " + this);
+    }
+    if (--ts.holds > 0) {
+      return;
+    }
+    ts.gil = null;
+    if (!freeThreaded) {
+      dropGil(ts, false, false);
+    }
+  }
+
+  /**
+   * Returns whether the current thread holds this GIL (inside {@link #releasing(Callable)}
+   * it does not).
+   *
+   * @return {@code true} if the current thread holds this GIL
+   */
+  public boolean isHeldByCurrentThread() {
+    return STATE.get().gil == this;
+  }
+
+  /**
+   * Runs a blocking call without the GIL ({@code Py_BEGIN_ALLOW_THREADS} ...
+   * {@code Py_END_ALLOW_THREADS}): if the current thread holds this GIL, drops every
+   * hold (waiting first for another thread to take it if one has asked, as
+   * {@code drop_gil} does), runs the call, and takes the GIL back with the same hold
+   * count whether the call returns or throws. If the current thread does not hold this
+   * GIL, just runs the call.
+   *
+   * <p>Taking the GIL back waits uninterruptibly; if the thread is interrupted meanwhile
+   * (or the call leaves the interrupt status set) this returns or throws with the
+   * interrupt status set.
+   *
+   * @param blockingCall the call to run without the GIL, such as a read from a socket
+   * @param <T> the call's result type
+   * @return what {@code blockingCall} returned
+   * @throws Exception whatever {@code blockingCall} threw, after the GIL is taken back
+   * @throws NullPointerException if {@code blockingCall} is null
+   */
+  public <T> T releasing(Callable<T> blockingCall) throws Exception {
+    Objects.requireNonNull(blockingCall, "blockingCall");
+    ThreadState ts = STATE.get();
+    int saved = beginAllowThreads(ts);
+    try {
+      return blockingCall.call();
+    } finally {
+      endAllowThreads(ts, saved);
+    }
+  }
+
+  /**
+   * Runs a blocking action without the GIL; the {@link Runnable} form of
+   * {@link #releasing(Callable)}, with the same behaviour.
+   *
+   * @param blockingAction the action to run without the GIL, such as
+   *     {@code () -> Thread.sleep(50)} wrapped to handle its exception
+   * @throws NullPointerException if {@code blockingAction} is null
+   */
+  public void releasing(Runnable blockingAction) {
+    Objects.requireNonNull(blockingAction, "blockingAction");
+    ThreadState ts = STATE.get();
+    int saved = beginAllowThreads(ts);
+    try {
+      blockingAction.run();
+    } finally {
+      endAllowThreads(ts, saved);
+    }
+  }
+
+  /** Returns the hold count given up, or 0 if the thread did not hold this Gil. */
+  private int beginAllowThreads(ThreadState ts) {
+    if (ts.gil != this) {
+      return 0;
+    }
+    int holds = ts.holds;
+    ts.gil = null;
+    ts.holds = 0;
+    if (!freeThreaded) {
+      dropGil(ts, true, false);
+    }
+    return holds;
+  }
+
+  private void endAllowThreads(ThreadState ts, int savedHolds) {
+    if (savedHolds == 0) {
+      return;
+    }
+    if (ts.gil == this) {
+      // The blocking call acquired this Gil and kept it: merge the hold counts.
+      ts.holds += savedHolds;
+      return;
+    }
+    if (ts.gil != null) {
+      throw new IllegalStateException("the blocking call left " + ts.gil
+          + " held, so " + this + " cannot be taken back");
+    }
+    if (!freeThreaded) {
+      takeGilUninterruptibly(ts);
+    }
+    ts.gil = this;
+    ts.holds = savedHolds;
+  }
+
+  /** Honours a drop request at a checkpoint: drop, wait for the switch, take it back. */
+  private void yieldToWaiter(ThreadState ts) {
+    int holds = ts.holds;
+    ts.gil = null;
+    ts.holds = 0;
+    dropGil(ts, true, true);
+    takeGilUninterruptibly(ts);
+    ts.gil = this;
+    ts.holds = holds;
+  }
+
+  private void takeGilUninterruptibly(ThreadState ts) {
+    try {
+      takeGil(ts, false);
+    } catch (InterruptedException impossible) {
+      throw new AssertionError(impossible);
+    }
+  }
+
+  /** take_gil(). Caller does not hold this Gil. */
+  private void takeGil(ThreadState ts, boolean interruptible) throws InterruptedException {
+    final ReentrantLock mutex = this.mutex;
+    mutex.lock();
+    try {
+      if (locked) {
+        long start = System.nanoTime();
+        boolean interrupted = false;
+        boolean acquired = false;
+        waiters++;
+        try {
+          while (locked) {
+            long savedSwitchNumber = switchNumber;
+            boolean timedOut;
+            try {
+              timedOut = cond.awaitNanos(intervalNanos) <= 0L;
+            } catch (InterruptedException e) {
+              if (interruptible) {
+                throw e;
+              }
+              interrupted = true;
+              timedOut = false;
+            }
+            // If we timed out and no switch occurred in the meantime, it is time
+            // to ask the GIL-holding thread to drop it.
+            if (timedOut && locked && switchNumber == savedSwitchNumber) {
+              setDropRequest(ts);
+            }
+          }
+          acquired = true;
+        } finally {
+          waiters--;
+          if (!acquired) {
+            abandonWait();
+          }
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        long waited = System.nanoTime() - start;
+        totalWaitNanos += waited;
+        if (waited > maxWaitNanos) {
+          maxWaitNanos = waited;
+        }
+      }
+      // _ready: we now hold the GIL.
+      locked = true;
+      holder = ts;
+      if (lastHolder != ts) {
+        lastHolder = ts;
+        switchNumber++;
+      }
+      switchCond.signalAll();
+      if (dropRequest) {
+        resetDropRequest();
+      }
+      acquisitions++;
+      if (trace != null) {
+        trace.record(GilTrace.Kind.ACQUIRED, ts.thread);
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** A waiter gives up (interrupted). Called under mutex, after waiters--. */
+  private void abandonWait() {
+    if (waiters == 0) {
+      // Nobody wants the GIL any more: withdraw the request so that the holder does
+      // not drop it for nobody (gh-96387 does the same for exiting threads).
+      resetDropRequest();
+    } else if (!locked) {
+      // We may have consumed the signal meant for the next taker: pass it on.
+      cond.signal();
+    }
+    // A forced-switch dropper may be waiting for a switch that now cannot happen.
+    switchCond.signalAll();
+  }
+
+  /**
+   * drop_gil(). Caller holds this Gil; its ThreadState no longer says so.
+   *
+   * @param willRetake whether the thread will take the GIL back (forced switching applies)
+   * @param forced whether this drop honours a drop request at a checkpoint
+   */
+  private void dropGil(ThreadState ts, boolean willRetake, boolean forced) {
+    final ReentrantLock mutex = this.mutex;
+    mutex.lock();
+    try {
+      locked = false;
+      holder = null;
+      lastHolder = ts;
+      if (forced) {
+        forcedDrops++;
+      }
+      if (trace != null) {
+        trace.record(GilTrace.Kind.RELEASED, ts.thread);
+      }
+      cond.signal();
+      if (willRetake && forceSwitching && dropRequest) {
+        resetDropRequest();
+        // Not switched yet => wait until another thread has taken the GIL, or until
+        // nobody is left who could.
+        while (lastHolder == ts && waiters > 0) {
+          switchCond.awaitUninterruptibly();
+        }
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** SET_GIL_DROP_REQUEST. Called under mutex. */
+  private void setDropRequest(ThreadState requester) {
+    if (!dropRequest) {
+      dropRequest = true;
+      PENDING_DROP_REQUESTS.getAndAdd(1);
+      dropRequests++;
+      if (trace != null) {
+        trace.record(GilTrace.Kind.DROP_REQUESTED, requester.thread);
+      }
+    }
+  }
+
+  /** RESET_GIL_DROP_REQUEST. Called under mutex. */
+  private void resetDropRequest() {
+    if (dropRequest) {
+      dropRequest = false;
+      PENDING_DROP_REQUESTS.getAndAdd(-1);
+    }
+  }
+
+  /**
+   * Returns a snapshot of this GIL's counters. Cheap (one short mutex hold); may be called
+   * by any thread at any time.
+   *
+   * @return an immutable snapshot of the counters
+   */
+  public GilStats stats() {
+    if (freeThreaded) {
+      return new GilStats(freeAcquisitions.sum(), 0L, 0L, 0L, Duration.ZERO, Duration.ZERO);
+    }
+    mutex.lock();
+    try {
+      return new GilStats(acquisitions, switchNumber, dropRequests, forcedDrops,
+          Duration.ofNanos(totalWaitNanos), Duration.ofNanos(maxWaitNanos));
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /**
+   * Returns a snapshot of the trace: the most recent acquisitions, releases and drop
+   * requests, oldest first. Empty if this GIL was built without
+   * {@link Builder#trace(boolean) trace(true)} or is free-threaded.
+   *
+   * @return an immutable snapshot of the traced events
+   */
+  public GilTrace trace() {
+    if (trace == null) {
+      return GilTrace.EMPTY;
+    }
+    mutex.lock();
+    try {
+      return trace.snapshot();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /**
+   * Returns the switch interval: how long a waiter waits before asking the holder to
+   * drop the GIL.
+   *
+   * @return the switch interval
+   */
+  public Duration switchInterval() {
+    return Duration.ofNanos(intervalNanos);
+  }
+
+  /**
+   * Returns whether this GIL is free-threaded (made by {@link #freeThreaded()}).
+   *
+   * @return {@code true} if acquiring this GIL never excludes other threads
+   */
+  public boolean isFreeThreaded() {
+    return freeThreaded;
+  }
+
+  /**
+   * Returns whether a holder that honours a drop request waits until another thread has
+   * taken the GIL ({@code FORCE_SWITCHING}).
+   *
+   * @return {@code true} if forced switching is on
+   */
+  public boolean isForceSwitching() {
+    return forceSwitching;
+  }
+
+  // ---- package-private hooks for GilExecutor and tests ----
+
+  /** Returns the Gil the current thread holds, or null. */
+  static Gil heldByCurrentThread() {
+    return STATE.get().gil;
+  }
+
+  /** Releases every hold of the current thread; returns how many there were (0 if none). */
+  int releaseFully() {
+    ThreadState ts = STATE.get();
+    if (ts.gil != this) {
+      return 0;
+    }
+    int holds = ts.holds;
+    ts.holds = 1;
+    release();
+    return holds;
+  }
+
+  /** Number of threads waiting in take_gil. */
+  int waiters() {
+    mutex.lock();
+    try {
+      return waiters;
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  boolean isDropRequested() {
+    return dropRequest;
+  }
+
+  /**
+   * Returns a description of this GIL: its mode, switch interval, holder and number of
+   * waiters.
+   *
+   * @return a string describing this GIL
+   */
+  @Override
+  public String toString() {
+    String id = "Gil@" + Integer.toHexString(System.identityHashCode(this));
+    if (freeThreaded) {
+      return id + "[free-threaded]";
+    }
+    mutex.lock();
+    try {
+      return id + "[interval=" + switchInterval().toNanos() / 1000 + "us"
+          + (holder == null ? ", unheld" : ", held by " + holder.thread.getName())
+          + ", waiters=" + waiters + "]";
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /**
+   * A builder of {@link Gil}s. Not thread-safe; each {@link #build()} returns a new GIL.
+   */
+  public static final class Builder {
+    private long intervalNanos = DEFAULT_SWITCH_INTERVAL.toNanos();
+    private boolean forceSwitching = true;
+    private boolean trace;
+    private int traceCapacity = DEFAULT_TRACE_CAPACITY;
+
+    private Builder() {
+    }
+
+    /**
+     * Sets the switch interval ({@code sys.setswitchinterval}); default 5 ms.
+     *
+     * @param interval how long a waiter waits before asking the holder to drop the GIL
+     * @return this builder
+     * @throws NullPointerException if {@code interval} is null
+     * @throws IllegalArgumentException if {@code interval} is zero or negative
+     */
+    public Builder switchInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isZero() || interval.isNegative()) {
+        throw new IllegalArgumentException("switch interval must be positive: " + interval);
+      }
+      this.intervalNanos = saturatedNanos(interval);
+      return this;
+    }
+
+    /**
+     * Sets the switch interval in the given unit; default 5 ms.
+     *
+     * @param interval how long a waiter waits before asking the holder to drop the GIL
+     * @param unit the unit of {@code interval}
+     * @return this builder
+     * @throws NullPointerException if {@code unit} is null
+     * @throws IllegalArgumentException if {@code interval} is zero or negative
+     */
+    public Builder switchInterval(long interval, TimeUnit unit) {
+      Objects.requireNonNull(unit, "unit");
+      if (interval <= 0) {
+        throw new IllegalArgumentException("switch interval must be positive: " + interval);
+      }
+      this.intervalNanos = unit.toNanos(interval);
+      return this;
+    }
+
+    /**
+     * Sets whether a holder that honours a drop request waits until another thread has
+     * taken the GIL ({@code FORCE_SWITCHING}, on by default in CPython and here).
+     * Without it, a dropping thread often takes the GIL straight back on a multi-core
+     * machine and time slices grow longer than the interval.
+     *
+     * @param forceSwitching whether to force switching
+     * @return this builder
+     */
+    public Builder forceSwitching(boolean forceSwitching) {
+      this.forceSwitching = forceSwitching;
+      return this;
+    }
+
+    /**
+     * Sets whether to keep a bounded trace of acquisitions, releases and drop requests,
+     * read with {@link Gil#trace()}; off by default.
+     *
+     * @param trace whether to trace
+     * @return this builder
+     */
+    public Builder trace(boolean trace) {
+      this.trace = trace;
+      return this;
+    }
+
+    /**
+     * Sets how many of the most recent events the trace keeps; default
+     * {@value Gil#DEFAULT_TRACE_CAPACITY}. Only used with {@link #trace(boolean) trace(true)}.
+     *
+     * @param capacity the number of events kept
+     * @return this builder
+     * @throws IllegalArgumentException if {@code capacity} is less than 1
+     */
+    public Builder traceCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("trace capacity must be at least 1: " + capacity);
+      }
+      this.traceCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Returns a new GIL with this builder's settings.
+     *
+     * @return a new, unheld {@code Gil}
+     */
+    public Gil build() {
+      return new Gil(this, false);
+    }
+
+    private static long saturatedNanos(Duration d) {
+      try {
+        return d.toNanos();
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
+      }
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package io.github.gilpatterns.gil;
+
+import static io.github.gilpatterns.gil.TestSupport.awaitCondition;
+import static io.github.gilpatterns.gil.TestSupport.start;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** GilExecutor: tasks under the GIL, exceptions, shutdown without stranded waiters, modes. */
+@Timeout(60)
+class GilExecutorTest {
+
+  @Test
+  void rejectsBadArguments() {
+    assertThrows(NullPointerException.class, () -> GilExecutor.create(null, 1));
+    assertThrows(IllegalArgumentException.class, () -> GilExecutor.create(Gil.create(), 0));
+    assertThrows(IllegalArgumentException.class, () -> GilExecutor.perInterpreter(0));
+    try (GilExecutor pool = GilExecutor.create(Gil.create(), 1)) {
+      assertThrows(NullPointerException.class, () -> pool.execute(null));
+    }
+  }
+
+  @Test
+  void tasksRunHoldingTheGilOnPythonNamedThreads() throws Exception {
+    Gil gil = Gil.create();
+    try (GilExecutor pool = GilExecutor.create(gil, 2)) {
+      assertEquals(List.of(gil), pool.gils());
+      ListenableFuture<String> f = pool.submit(() -> {
+        assertTrue(gil.isHeldByCurrentThread());
+        return Thread.currentThread().getName();
+      });
+      assertTrue(f.get(20, TimeUnit.SECONDS).matches("ThreadPoolExecutor-\\d+_0"), f.get());
+    }
+    assertFalse(gil.isHeldByCurrentThread());
+    assertEquals(1, gil.stats().acquisitions());
+  }
+
+  @Test
+  void aTaskThatThrowsReleasesTheGil() throws Exception {
+    Gil gil = Gil.create();
+    try (GilExecutor pool = GilExecutor.create(gil, 1)) {
+      ListenableFuture<Object> failed = pool.submit(() -> {
+        throw new IllegalStateException("task failed");
+      });
+      ExecutionException e = assertThrows(ExecutionException.class, () -> failed.get(20, TimeUnit.SECONDS));
+      assertInstanceOf(IllegalStateException.class, e.getCause());
+      // execute(): the exception goes to the worker's handler; the worker survives.
+      CountDownLatch handled = new CountDownLatch(1);
+      AtomicReference<Thread> worker = new AtomicReference<>();
+      pool.execute(() -> {
+        worker.set(Thread.currentThread());
+        Thread.currentThread().setUncaughtExceptionHandler((t, x) -> handled.countDown());
+        throw new IllegalStateException("executed task failed");
+      });
+      assertTrue(handled.await(20, TimeUnit.SECONDS));
+      assertSame(worker.get(), pool.submit(Thread::currentThread).get(20, TimeUnit.SECONDS));
+      // And the GIL is free for anyone.
+      assertEquals("ok", start("other", () -> {
+        gil.acquire();
+        gil.release();
+        return "ok";
+      }).join());
+    }
+  }
+
+  @Test
+  void leakedHoldsAreReleasedAtTaskEnd() throws Exception {
+    Gil gil = Gil.create();
+    try (GilExecutor pool = GilExecutor.create(gil, 1)) {
+      pool.submit(() -> {
+        gil.acquire(); // never released by the task
+        return null;
+      }).get(20, TimeUnit.SECONDS);
+      assertEquals("ok", start("other", () -> {
+        gil.acquire();
+        gil.release();
+        return "ok";
+      }).join());
+    }
+  }
+
+  @Test
+  void underOneGilTwoTasksNeverOverlap() throws Exception {
+    // Both tasks wait at a barrier while holding the GIL without releasing it: the second
+    // cannot start, so the first times out. This is a property, not a timing: with any
+    // speed the barrier cannot be passed.
+    try (GilExecutor pool = GilExecutor.create(Gil.create(), 2)) {
+      CyclicBarrier barrier = new CyclicBarrier(2);
+      Callable<Object> task = () -> barrier.await(200, TimeUnit.MILLISECONDS);
+      List<ListenableFuture<Object>> fs = List.of(pool.submit(task), pool.submit(task));
+      int timedOut = 0;
+      for (Future<Object> f : fs) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(20, TimeUnit.SECONDS));
+        if (e.getCause() instanceof TimeoutException) {
+          timedOut++;
+        } else {
+          assertInstanceOf(BrokenBarrierException.class, e.getCause());
+        }
+      }
+      assertEquals(1, timedOut);
+    }
+  }
+
+  @Test
+  void freeThreadedTasksOverlap() throws Exception {
+    assertTasksOverlap(GilExecutor.create(Gil.freeThreaded(), 2));
+  }
+
+  @Test
+  void perInterpreterTasksOverlapEachUnderItsOwnGil() throws Exception {
+    Set<Gil> seen = assertTasksOverlap(GilExecutor.perInterpreter(2));
+    assertEquals(2, seen.size());
+  }
+
+  /** Two tasks meet at a barrier while holding their GILs; returns the GILs they held. */
+  private static Set<Gil> assertTasksOverlap(GilExecutor pool) throws Exception {
+    try (pool) {
+      CyclicBarrier barrier = new CyclicBarrier(2);
+      Callable<Gil> task = () -> {
+        Gil held = Gil.heldByCurrentThread();
+        assertTrue(held != null && held.isHeldByCurrentThread());
+        barrier.await(20, TimeUnit.SECONDS);
+        return held;
+      };
+      List<ListenableFuture<Gil>> fs = List.of(pool.submit(task), pool.submit(task));
+      Set<Gil> gils = new HashSet<>();
+      for (ListenableFuture<Gil> f : fs) {
+        gils.add(f.get(30, TimeUnit.SECONDS));
+      }
+      assertTrue(pool.gils().containsAll(gils));
+      return gils;
+    }
+  }
+
+  @Test
+  void perInterpreterWorkersAreNamedLikeInterpreterPoolExecutor() throws Exception {
+    try (GilExecutor pool = GilExecutor.perInterpreter(1)) {
+      String name = pool.submit(() -> Thread.currentThread().getName()).get(20, TimeUnit.SECONDS);
+      assertTrue(name.matches("InterpreterPoolExecutor-\\d+_0"), name);
+    }
+  }
+
+  @Test
+  void shutdownNowNeverStrandsAWorkerWaitingForTheGil() throws Exception {
+    Gil gil = Gil.create();
+    GilExecutor pool = GilExecutor.create(gil, 3);
+    AtomicInteger ran = new AtomicInteger();
+    List<ListenableFuture<?>> futures = new ArrayList<>();
+    gil.acquire(); // the test thread holds the GIL throughout and never checkpoints
+    try {
+      for (int i = 0; i < 5; i++) {
+        futures.add(pool.submit(ran::incrementAndGet));
+      }
+      awaitCondition("three workers wait for the GIL", () -> gil.waiters() == 3);
+      List<Runnable> notRun = pool.shutdownNow();
+      assertEquals(5, notRun.size(), "3 waiting for the GIL + 2 queued are returned");
+      // Waited for by another thread, so that this one keeps holding the GIL: the
+      // workers must end although the GIL never becomes free.
+      Object terminated = start("awaiter", () -> pool.awaitTermination(20, TimeUnit.SECONDS)).join();
+      assertEquals(Boolean.TRUE, terminated);
+      assertEquals(0, gil.waiters());
+      assertTrue(gil.isHeldByCurrentThread());
+    } finally {
+      gil.release();
+    }
+    assertEquals(0, ran.get(), "no task ran");
+    for (ListenableFuture<?> f : futures) {
+      assertFalse(f.isDone(), "shutdownNow returns tasks; it does not complete their futures");
+    }
+    assertEquals("ok", start("after", () -> {
+      gil.acquire();
+      gil.release();
+      return "ok";
+    }).join());
+  }
+
+  @Test
+  void shutdownNowEndsCheckpointingTasksThatHonourInterrupts() throws Exception {
+    // Two CPU-bound tasks take turns at checkpoints until interrupted. shutdownNow()
+    // interrupts both; the one waiting inside checkpoint() to take the GIL back keeps
+    // waiting, gets it when the other ends, and sees its interrupt status then.
+    Gil gil = Gil.builder().switchInterval(Duration.ofMillis(1)).build();
+    GilExecutor pool = GilExecutor.create(gil, 2);
+    CountDownLatch switched = new CountDownLatch(1);
+    Callable<Boolean> spin = () -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        Gil.checkpoint();
+        if (gil.stats().forcedDrops() > 4) {
+          switched.countDown();
+        }
+      }
+      return gil.isHeldByCurrentThread();
+    };
+    List<ListenableFuture<Boolean>> fs = List.of(pool.submit(spin), pool.submit(spin));
+    assertTrue(switched.await(20, TimeUnit.SECONDS));
+    assertEquals(List.of(), pool.shutdownNow());
+    assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+    for (ListenableFuture<Boolean> f : fs) {
+      assertEquals(Boolean.TRUE, f.get(), "ended holding the GIL, released by the executor");
+    }
+    assertEquals(0, gil.waiters());
+  }
+
+  @Test
+  void shutdownRunsEveryAcceptedTaskInTurn() throws Exception {
+    Gil gil = Gil.builder().switchInterval(Duration.ofMillis(1)).build();
+    AtomicInteger done = new AtomicInteger();
+    GilExecutor pool = GilExecutor.create(gil, 2);
+    for (int i = 0; i < 6; i++) {
+      pool.execute(() -> {
+        TestSupport.fib(18);
+        done.incrementAndGet();
+      });
+    }
+    pool.shutdown();
+    assertThrows(RejectedExecutionException.class, () -> pool.execute(() -> { }));
+    assertTrue(pool.isShutdown());
+    assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+    assertTrue(pool.isTerminated());
+    assertEquals(6, done.get());
+    assertEquals(6, gil.stats().acquisitions() - gil.stats().forcedDrops());
+    pool.close(); // idempotent
+  }
+
+  @Test
+  void waitingForTasksDropsTheCallersGil() throws Exception {
+    Gil gil = Gil.create();
+    GilExecutor pool = GilExecutor.create(gil, 2);
+    gil.acquire();
+    try {
+      // invokeAll from a GIL holder: would deadlock if the wait kept the GIL.
+      List<Future<Integer>> fs = pool.invokeAll(List.of(() -> 1, () -> 2));
+      assertEquals(3, fs.get(0).get() + fs.get(1).get());
+      assertTrue(gil.isHeldByCurrentThread());
+      assertEquals(Integer.valueOf(7), pool.invokeAny(List.of(() -> 7)));
+      pool.submit(() -> { });
+      pool.shutdown();
+      assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+      assertTrue(gil.isHeldByCurrentThread());
+    } finally {
+      gil.release();
+    }
+  }
+
+  @Test
+  void closeInterruptedCallsShutdownNowAndKeepsTheInterrupt() throws Exception {
+    Gil gil = Gil.create();
+    GilExecutor pool = GilExecutor.create(gil, 1);
+    CountDownLatch started = new CountDownLatch(1);
+    ListenableFuture<?> blocked = pool.submit(() -> {
+      started.countDown();
+      gil.releasing(() -> {
+        new CountDownLatch(1).await(); // until interrupted
+        return null;
+      });
+      return null;
+    });
+    assertTrue(started.await(20, TimeUnit.SECONDS));
+    Thread.currentThread().interrupt();
+    pool.close();
+    assertTrue(Thread.interrupted(), "close() keeps the interrupt status");
+    assertTrue(pool.isTerminated());
+    ExecutionException e = assertThrows(ExecutionException.class, () -> blocked.get(20, TimeUnit.SECONDS));
+    assertInstanceOf(InterruptedException.class, e.getCause());
+  }
+}
