@@ -1,0 +1,80 @@
+package io.github.gilpatterns.owner;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/** Shared helpers: a gate message that holds the owner thread, and deadline-bounded polling. */
+final class OwnerTestSupport {
+
+  static final Duration DEADLINE = Duration.ofSeconds(10);
+
+  private OwnerTestSupport() {}
+
+  /**
+   * A message that, when run, signals it has started and then blocks the owner thread until
+   * released (or until the owner thread is interrupted, which it records).
+   */
+  static final class Gate implements Consumer<Object> {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch released = new CountDownLatch(1);
+    volatile boolean interrupted;
+
+    @Override
+    public void accept(Object state) {
+      entered.countDown();
+      try {
+        released.await();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+
+    /** Waits until the owner thread is inside this message. */
+    void awaitEntered() throws InterruptedException {
+      assertTrue(entered.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+          "the owner never ran the gate message");
+    }
+
+    void release() {
+      released.countDown();
+    }
+  }
+
+  /** Polls {@code condition} until it holds, failing after {@link #DEADLINE}. */
+  static void awaitCondition(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    for (int round = 0; !condition.getAsBoolean(); round++) {
+      if (System.nanoTime() - deadline > 0) {
+        fail("timed out waiting until " + what);
+      }
+      if (round < 100) {
+        Thread.yield();
+      } else {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    }
+  }
+
+  /** Polls until {@code thread} is blocked (WAITING or TIMED_WAITING), failing after the deadline. */
+  static void awaitBlocked(Thread thread) {
+    awaitCondition(thread.getName() + " is blocked", () -> {
+      Thread.State state = thread.getState();
+      return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+    });
+  }
+
+  /** Joins {@code thread}, failing if it is still alive after the deadline. */
+  static void joinOrFail(Thread thread) throws InterruptedException {
+    thread.join(DEADLINE.toMillis());
+    if (thread.isAlive()) {
+      fail(thread.getName() + " still alive after " + DEADLINE);
+    }
+  }
+}
