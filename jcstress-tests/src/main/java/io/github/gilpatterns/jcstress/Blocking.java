@@ -1,7 +1,10 @@
 package io.github.gilpatterns.jcstress;
 
+import com.google.common.util.concurrent.Futures;
 import io.github.gilpatterns.join.Threads;
+import io.github.gilpatterns.owner.Owner;
 import io.github.gilpatterns.queue.JoinableQueue;
+import java.util.concurrent.Future;
 
 /**
  * Blocking calls for jcstress actors, which may not throw checked exceptions in
@@ -37,5 +40,14 @@ final class Blocking {
 
     static void joinAll(Iterable<Thread> threads) {
         call(() -> Threads.joinAll(threads));
+    }
+
+    static void join(Owner<?> owner) {
+        call(owner::join);
+    }
+
+    /** The future's value, waiting uninterruptibly; a failure becomes an unchecked exception. */
+    static <V> V get(Future<V> future) {
+        return Futures.getUnchecked(future);
     }
 }
