@@ -2,6 +2,7 @@ package io.github.gilpatterns.jcstress;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -45,6 +46,7 @@ public class Counter_01_LostUpdates {
         Broken: a plain long, counter++ from two threads.
      */
     @JCStressTest
+    @Description("Claim 1, broken: counter++ on a plain long from two threads loses updates.")
     @Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "actor1 incremented first, then actor2: no update lost.")
     @Outcome(id = "2, 1, 2", expect = ACCEPTABLE, desc = "actor2 incremented first, then actor1: no update lost.")
     @Outcome(id = "1, 1, 1", expect = ACCEPTABLE_INTERESTING, desc = "Both actors read 0 and wrote 1: one increment is lost for good.")
@@ -75,6 +77,7 @@ public class Counter_01_LostUpdates {
         a read followed by a separate write, and both actors can read the same value.
      */
     @JCStressTest
+    @Description("Claim 1, still broken: volatile does not make counter++ atomic.")
     @Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "actor1 incremented first, then actor2: no update lost.")
     @Outcome(id = "2, 1, 2", expect = ACCEPTABLE, desc = "actor2 incremented first, then actor1: no update lost.")
     @Outcome(id = "1, 1, 1", expect = ACCEPTABLE_INTERESTING, desc = "Both actors read 0 and wrote 1: volatile does not make ++ atomic, one increment is lost.")
@@ -105,6 +108,7 @@ public class Counter_01_LostUpdates {
         other actor cannot run its own increment.
      */
     @JCStressTest
+    @Description("Claim 1, fixed with a lock: no update is lost.")
     @Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "actor1 took the lock first, then actor2.")
     @Outcome(id = "2, 1, 2", expect = ACCEPTABLE, desc = "actor2 took the lock first, then actor1.")
     @Outcome(id = "1, 1, 1", expect = FORBIDDEN, desc = "Both actors read 0 inside the lock: the lock failed to exclude.")
@@ -138,6 +142,7 @@ public class Counter_01_LostUpdates {
         Fixed with one atomic read-modify-write instruction (AtomicLong.incrementAndGet).
      */
     @JCStressTest
+    @Description("Claim 1, fixed with AtomicLong.incrementAndGet(): no update is lost.")
     @Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "actor1's atomic increment came first, then actor2's.")
     @Outcome(id = "2, 1, 2", expect = ACCEPTABLE, desc = "actor2's atomic increment came first, then actor1's.")
     @Outcome(id = "1, 1, 1", expect = FORBIDDEN, desc = "Both atomic increments returned 1: an atomic update was lost.")

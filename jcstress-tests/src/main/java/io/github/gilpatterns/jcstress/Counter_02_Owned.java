@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -50,6 +51,7 @@ public class Counter_02_Owned {
         Fixed: owner.tell(c -> c.count++) from both actors; owner.join() before reading.
      */
     @JCStressTest
+    @Description("Claim 1, fixed the seed's way: increments sent to an Owner thread are never lost.")
     @Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "The owner ran actor1's increment, then actor2's: none lost.")
     @Outcome(id = "2, 1, 2", expect = ACCEPTABLE, desc = "The owner ran actor2's increment, then actor1's: none lost.")
     @Outcome(id = "1, 1, 1", expect = FORBIDDEN, desc = "Both increments read 0: the owner ran two messages at once and lost one.")

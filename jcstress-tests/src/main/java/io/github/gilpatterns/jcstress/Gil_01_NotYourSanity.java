@@ -3,6 +3,7 @@ package io.github.gilpatterns.jcstress;
 import io.github.gilpatterns.gil.Gil;
 import java.time.Duration;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -92,6 +93,7 @@ public class Gil_01_NotYourSanity {
         Safe: the checkpoint is at the loop back-edge, between whole increments.
      */
     @JCStressTest
+    @Description("Claim 3: under the GIL, with checkpoints only between whole increments, no increment is lost.")
     @Outcome(id = "no switch, none lost", expect = ACCEPTABLE, desc = "One actor ran all its increments before the other got the GIL.")
     @Outcome(id = "switched, none lost", expect = ACCEPTABLE, desc = "The GIL changed hands at checkpoints mid-work, always between whole increments: nothing lost.")
     @Outcome(id = "switched, .* lost", expect = FORBIDDEN, desc = "Increments lost although the GIL only changed hands between them: no mutual exclusion.")
@@ -137,6 +139,7 @@ public class Gil_01_NotYourSanity {
         Broken: the checkpoint falls between the read and the write of counter += 1.
      */
     @JCStressTest
+    @Description("Claim 3, broken: a GIL checkpoint between the read and the write of counter += 1 loses updates.")
     @Outcome(id = "no switch, none lost", expect = ACCEPTABLE, desc = "One actor ran all its increments before the other got the GIL.")
     @Outcome(id = "switched, none lost", expect = ACCEPTABLE, desc = "The GIL changed hands mid-work, but never between a read and its write.")
     @Outcome(id = "switched, (1-9|10-99|100 or more) lost", expect = ACCEPTABLE_INTERESTING, desc = "The GIL changed hands between a read and its write: the other actor's increments were overwritten. The GIL protects the interpreter, not your counter.")
@@ -184,6 +187,7 @@ public class Gil_01_NotYourSanity {
         same loop as BetweenCheckpoints). Both actors run at once.
      */
     @JCStressTest
+    @Description("Claim 3, broken: free-threaded (no GIL), counter += 1 from two threads loses updates.")
     @Outcome(id = "no switch, none lost", expect = ACCEPTABLE, desc = "The actors did not overlap (or were lucky): nothing lost.")
     @Outcome(id = "no switch, (1-9|10-99|100 or more) lost", expect = ACCEPTABLE_INTERESTING, desc = "Both actors incremented at once and overwrote each other: free-threaded counter += 1 loses updates.")
     @Outcome(expect = FORBIDDEN, desc = "A free-threaded Gil switched, or increments were invented.")

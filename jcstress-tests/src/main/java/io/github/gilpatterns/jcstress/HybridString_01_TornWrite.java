@@ -1,6 +1,7 @@
 package io.github.gilpatterns.jcstress;
 
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -53,6 +54,7 @@ public class HybridString_01_TornWrite {
         A reference write is atomic in Java, so no hybrid can exist.
      */
     @JCStressTest
+    @Description("Claim 2, baseline: a single String reference write never tears.")
     @Outcome(id = "abcdefg", expect = ACCEPTABLE, desc = "actor1's whole string is left: actor2 wrote first.")
     @Outcome(id = "hijklmnop", expect = ACCEPTABLE, desc = "actor2's whole string is left: actor1 wrote first.")
     @Outcome(expect = FORBIDDEN, desc = "A hybrid or empty string: a single reference write tore.")
@@ -83,6 +85,7 @@ public class HybridString_01_TornWrite {
         string left behind is a hybrid, and stays one.
      */
     @JCStressTest
+    @Description("Claim 2, broken: two unlocked two-part writes can leave a hybrid string for good.")
     @Outcome(id = "abcdefg", expect = ACCEPTABLE, desc = "actor1's whole string is left: its two parts were both written last.")
     @Outcome(id = "hijklmnop", expect = ACCEPTABLE, desc = "actor2's whole string is left: its two parts were both written last.")
     @Outcome(id = "hijdefg", expect = ACCEPTABLE_INTERESTING, desc = "Hybrid: actor2's head, actor1's tail. The writes interleaved and the string is torn for good.")
@@ -118,6 +121,7 @@ public class HybridString_01_TornWrite {
         see the second part without the first (the compiler and the CPU may reorder them).
      */
     @JCStressTest
+    @Description("Claim 2, broken: a reader can see an unlocked two-part write half done.")
     @Outcome(id = "abcdefg", expect = ACCEPTABLE, desc = "actor2 read before actor1 wrote anything it could see.")
     @Outcome(id = "hijklmnop", expect = ACCEPTABLE, desc = "actor2 read after actor1's whole write.")
     @Outcome(id = "abcklmnop", expect = ACCEPTABLE_INTERESTING, desc = "Hybrid: actor2 saw the new tail with the old head, a write half done (or reordered).")
@@ -148,6 +152,7 @@ public class HybridString_01_TornWrite {
         every other thread that takes the lock, so only whole strings are ever left behind.
      */
     @JCStressTest
+    @Description("Claim 2, fixed with a lock: two-part writes never interleave.")
     @Outcome(id = "abcdefg", expect = ACCEPTABLE, desc = "actor1's whole string is left: it took the lock last.")
     @Outcome(id = "hijklmnop", expect = ACCEPTABLE, desc = "actor2's whole string is left: it took the lock last.")
     @Outcome(expect = FORBIDDEN, desc = "A hybrid: the two-part writes interleaved in spite of the lock.")
@@ -186,6 +191,7 @@ public class HybridString_01_TornWrite {
         before the write or after it, never in between.
      */
     @JCStressTest
+    @Description("Claim 2, fixed with a lock: a reader never sees half a write.")
     @Outcome(id = "abcdefg", expect = ACCEPTABLE, desc = "actor2 took the lock first and read the old string.")
     @Outcome(id = "hijklmnop", expect = ACCEPTABLE, desc = "actor1 took the lock first; actor2 read the new string.")
     @Outcome(expect = FORBIDDEN, desc = "A hybrid: actor2 saw half of a write made under the lock.")

@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -35,6 +36,7 @@ public class HybridString_02_Owned {
         The notebook's two writers, through the owner; the arbiter joins and asks.
      */
     @JCStressTest
+    @Description("Claim 2, fixed with an Owner: two-part writes sent as messages never interleave.")
     @Outcome(id = "abcdefg", expect = ACCEPTABLE, desc = "actor1's whole string is left: the owner ran its message last.")
     @Outcome(id = "hijklmnop", expect = ACCEPTABLE, desc = "actor2's whole string is left: the owner ran its message last.")
     @Outcome(expect = FORBIDDEN, desc = "A hybrid: the owner interleaved two messages, or join() did not wait for them.")
@@ -71,6 +73,7 @@ public class HybridString_02_Owned {
         One writer, one reader: the reader asks the owner for the string.
      */
     @JCStressTest
+    @Description("Claim 2, fixed with an Owner: ask() never returns half a write.")
     @Outcome(id = "abcdefg", expect = ACCEPTABLE, desc = "actor2's query ran before actor1's write.")
     @Outcome(id = "hijklmnop", expect = ACCEPTABLE, desc = "actor2's query ran after actor1's write.")
     @Outcome(expect = FORBIDDEN, desc = "A hybrid: actor2's query saw half of actor1's write.")

@@ -2,6 +2,7 @@ package io.github.gilpatterns.jcstress;
 
 import io.github.gilpatterns.queue.JoinableQueue;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -44,6 +45,7 @@ public class JoinableQueue_01_JoinSeesTaskWrites {
         the other worker may not have finished (or its write may not be visible yet).
      */
     @JCStressTest
+    @Description("Claim 5, broken: without join() a worker's result may not be there yet.")
     @Outcome(id = {"2, 1", "1, 2"}, expect = ACCEPTABLE, desc = "Each actor saw the task the other one took: the other had already finished.")
     @Outcome(id = {"0, [12]", "[12], 0", "0, 0"}, expect = ACCEPTABLE_INTERESTING, desc = "An actor read the other's result before it was there: without join() nothing waits for the other worker.")
     @Outcome(expect = FORBIDDEN, desc = "Both actors took the same task, or a task that was never queued.")
@@ -79,6 +81,7 @@ public class JoinableQueue_01_JoinSeesTaskWrites {
         the other worker's write before its taskDone() happens-before the return.
      */
     @JCStressTest
+    @Description("Claim 5: JoinableQueue.join() returns only after every taskDone(), with the tasks' writes visible.")
     @Outcome(id = {"2, 1", "1, 2"}, expect = ACCEPTABLE, desc = "Each actor's join() returned after the other's taskDone() and saw the task it took.")
     @Outcome(id = {"0, [12]", "[12], 0", "0, 0"}, expect = FORBIDDEN, desc = "join() returned before the other task was done, or without making its write visible.")
     @Outcome(expect = FORBIDDEN, desc = "Both actors took the same task, or a task that was never queued.")

@@ -2,6 +2,7 @@ package io.github.gilpatterns.jcstress;
 
 import io.github.gilpatterns.queue.JoinableQueue;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -39,6 +40,7 @@ public class JoinableQueue_02_TaskDoneBalances {
         succeeded, unfinished tasks afterwards" (1 = taskDone returned, 0 = it threw).
      */
     @JCStressTest
+    @Description("Claim 5: two racing taskDone() calls on one unfinished task finish it exactly once.")
     @Outcome(id = {"1, 0, 0", "0, 1, 0"}, expect = ACCEPTABLE, desc = "Exactly one actor finished the task; the other was told \"called too many times\".")
     @Outcome(id = "1, 1, .*", expect = FORBIDDEN, desc = "Both actors finished the same single task: the count went below zero.")
     @Outcome(id = "0, 0, .*", expect = FORBIDDEN, desc = "Both actors were refused although one task was unfinished.")
@@ -73,6 +75,7 @@ public class JoinableQueue_02_TaskDoneBalances {
         Two unfinished tasks, two racing taskDone() calls: both must succeed, none lost.
      */
     @JCStressTest
+    @Description("Claim 5: two racing taskDone() calls on two unfinished tasks both succeed.")
     @Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "Both actors finished one task each; nothing is left unfinished.")
     @Outcome(expect = FORBIDDEN, desc = "A taskDone() was refused or lost although two tasks were unfinished.")
     @State
@@ -108,6 +111,7 @@ public class JoinableQueue_02_TaskDoneBalances {
         succeeded, unfinished tasks afterwards".
      */
     @JCStressTest
+    @Description("Claim 5: taskDone() racing the insertion of the only task keeps the count exact.")
     @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "actor1's add() came first and actor2's taskDone() finished that task.")
     @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "actor2's taskDone() came first and was refused; actor1's task is still unfinished.")
     @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "taskDone() succeeded but the task is still counted: a task was created from nothing.")

@@ -2,6 +2,7 @@ package io.github.gilpatterns.jcstress;
 
 import io.github.gilpatterns.queue.JoinableQueue;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Mode;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -48,6 +49,7 @@ public class JoinableQueue_03_JoinTerminates {
         Broken: a hand-written "join" that waits for one notify() and keeps no count.
      */
     @JCStressTest(Mode.Termination)
+    @Description("Claim 5, broken: a join that waits for a notify without a count can miss the wake-up.")
     @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The notify came while actor1 was waiting: it woke up.")
     @Outcome(id = "STALE", expect = ACCEPTABLE_INTERESTING, desc = "The notify came before actor1 waited: the wake-up is lost and actor1 hangs.")
     @State
@@ -73,6 +75,7 @@ public class JoinableQueue_03_JoinTerminates {
         Fixed: JoinableQueue.join() against the taskDone() of its last unfinished task.
      */
     @JCStressTest(Mode.Termination)
+    @Description("Claim 5: JoinableQueue.join() always wakes when the last taskDone() comes.")
     @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "taskDone() brought the count to zero and actor1's join() returned.")
     @Outcome(id = "STALE", expect = FORBIDDEN, desc = "The count is zero but actor1's join() is still blocked: a lost wake-up.")
     @State
@@ -101,6 +104,7 @@ public class JoinableQueue_03_JoinTerminates {
         one) and return after the second. Both come from the signal, back to back.
      */
     @JCStressTest(Mode.Termination)
+    @Description("Claim 5: JoinableQueue.join() waits through the first of two taskDone() calls and wakes at the second.")
     @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "Both tasks were done and actor1's join() returned.")
     @Outcome(id = "STALE", expect = FORBIDDEN, desc = "The count is zero but actor1's join() is still blocked: a lost wake-up.")
     @State

@@ -6,6 +6,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -40,6 +41,7 @@ public class Owner_01_JoinSeesMessageWrites {
         come before the owner has run it.
      */
     @JCStressTest
+    @Description("Claim 5, broken: tell() does not wait, so reading at once may miss the message's write.")
     @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "The owner had already run both messages when the actors read.")
     @Outcome(id = {"0, 2", "1, 0", "0, 0"}, expect = ACCEPTABLE_INTERESTING, desc = "An actor read before the owner ran its message: tell() does not wait.")
     @Outcome(expect = FORBIDDEN, desc = "A value no message wrote.")
@@ -66,6 +68,7 @@ public class Owner_01_JoinSeesMessageWrites {
         Fixed: join() before reading (Python's counter_queue.join()).
      */
     @JCStressTest
+    @Description("Claim 5: Owner.join() returns after earlier messages ran, with their writes visible.")
     @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "Each actor's join() returned after its message ran, and saw its write.")
     @Outcome(expect = FORBIDDEN, desc = "join() returned before the actor's message ran, or without making its write visible.")
     @State
@@ -94,6 +97,7 @@ public class Owner_01_JoinSeesMessageWrites {
         sender's messages run in order) and its result carries what the owner saw.
      */
     @JCStressTest
+    @Description("Claim 5: an ask() after a tell() runs after it and sees its write.")
     @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "Each actor's query ran after its message and returned its write.")
     @Outcome(expect = FORBIDDEN, desc = "A query ran before the earlier message of the same actor, or did not see its write.")
     @State

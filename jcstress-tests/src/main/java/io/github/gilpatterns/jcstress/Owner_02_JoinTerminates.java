@@ -7,6 +7,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import com.google.common.util.concurrent.Uninterruptibles;
 import java.util.concurrent.CountDownLatch;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Mode;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -33,6 +34,7 @@ import org.openjdk.jcstress.annotations.State;
         STALE        Forbidden    join() missed the wake-up
  */
 @JCStressTest(Mode.Termination)
+@Description("Claim 5: Owner.join() always wakes when the message it waits for finishes.")
 @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The signal let actor1's message finish, and actor1's join() returned.")
 @Outcome(id = "STALE", expect = FORBIDDEN, desc = "actor1's message has run but its join() is still blocked: a lost wake-up.")
 @State

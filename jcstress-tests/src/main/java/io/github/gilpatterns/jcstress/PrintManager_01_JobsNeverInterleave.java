@@ -7,6 +7,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -53,6 +54,7 @@ public class PrintManager_01_JobsNeverInterleave {
         Broken: each actor prints its own lines, one println per line.
      */
     @JCStressTest
+    @Description("Claim 4, broken: two threads printing their own lines interleave their jobs.")
     @Outcome(id = {"A1 A2 B1 B2", "B1 B2 A1 A2"}, expect = ACCEPTABLE, desc = "One actor printed its whole job before the other started.")
     @Outcome(id = {"A1 B1 A2 B2", "A1 B1 B2 A2", "B1 A1 A2 B2", "B1 A1 B2 A2"}, expect = ACCEPTABLE_INTERESTING, desc = "The two jobs interleaved line by line on the terminal.")
     @Outcome(expect = FORBIDDEN, desc = "A line was lost, or a job's own lines came out of order.")
@@ -83,6 +85,7 @@ public class PrintManager_01_JobsNeverInterleave {
         Fixed with a lock held for the whole job ("with print_lock:").
      */
     @JCStressTest
+    @Description("Claim 4, fixed with a lock per job: jobs never interleave.")
     @Outcome(id = {"A1 A2 B1 B2", "B1 B2 A1 A2"}, expect = ACCEPTABLE, desc = "One actor printed its whole job under the lock, then the other.")
     @Outcome(expect = FORBIDDEN, desc = "The jobs interleaved (or a line was lost) in spite of the lock.")
     @State

@@ -3,6 +3,7 @@ package io.github.gilpatterns.jcstress;
 import io.github.gilpatterns.join.Threads;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -44,6 +45,7 @@ public class Threads_01_StartJoinHappensBefore {
         no thread outlives the sample).
      */
     @JCStressTest
+    @Description("Claim 6, broken: without join() the main thread reads before the child has written.")
     @Outcome(id = "42", expect = ACCEPTABLE, desc = "The child had already prepared the data when actor1 read it.")
     @Outcome(id = "0", expect = ACCEPTABLE_INTERESTING, desc = "actor1 read before the child prepared the data: nothing made it wait.")
     @Outcome(expect = FORBIDDEN, desc = "A value nobody wrote.")
@@ -66,6 +68,7 @@ public class Threads_01_StartJoinHappensBefore {
         start() and writes an output read after join(); both fields are plain.
      */
     @JCStressTest
+    @Description("Claim 6: writes before start() are seen by the thread; its writes are seen after join().")
     @Outcome(id = "1042", expect = ACCEPTABLE, desc = "The child saw the input written before start(), and actor1 saw the output after join().")
     @Outcome(id = "1000", expect = FORBIDDEN, desc = "The child did not see the input written before start().")
     @Outcome(id = "0", expect = FORBIDDEN, desc = "actor1 did not see the child's output after join().")
@@ -91,6 +94,7 @@ public class Threads_01_StartJoinHappensBefore {
         for all of them with Threads.joinAll(), then use what each prepared.
      */
     @JCStressTest
+    @Description("Claim 6: after Threads.joinAll() every child's writes are seen.")
     @Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "After joinAll() actor1 saw what both children prepared.")
     @Outcome(expect = FORBIDDEN, desc = "joinAll() returned without a child's result being visible.")
     @State
