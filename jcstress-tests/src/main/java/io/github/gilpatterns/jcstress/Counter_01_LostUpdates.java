@@ -36,8 +36,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
         1, 1, 1    Acceptable, interesting      Forbidden     both read 0: one update is lost
         (other)    Forbidden                    Forbidden
 
-    On this machine (2 CPUs, JDK 17, quick mode) the lost update shows up in a few percent
-    of the samples of Plain and Volatile; see jcstress-tests/README.md for the figures.
+    On a 2-CPU machine with JDK 17 in quick mode the lost update showed up in about half of
+    the samples of Plain and a quarter of those of Volatile; see jcstress-tests/README.md.
  */
 public class Counter_01_LostUpdates {
 

@@ -38,8 +38,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     each running "for _ in range(n): counter += 1". The arbiter reports whether the GIL changed
     hands in the middle of the work (a forced drop at a checkpoint, from Gil.stats()) and how
     many increments were lost (2 * INCREMENTS - counter). The switch interval is 1 microsecond
-    instead of CPython's 5 ms so that switches happen within a sample; the algorithm is the
-    same (ceval_gil.c), only the clock is faster.
+    instead of CPython's 5 ms so that switches happen within a sample (a timed park of 1 us
+    lasts some 50 us on Linux, so a holder must run longer than that to be asked to drop);
+    the algorithm is the same (ceval_gil.c), only the clock is faster. Both actors pass a
+    StartGate first: jcstress does not line up long-running actors on the same state.
 
     How to run this test:
        $ jcstress-tests/run.sh quick -t Gil_01_NotYourSanity
