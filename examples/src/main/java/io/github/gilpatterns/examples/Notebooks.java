@@ -1,0 +1,33 @@
+package io.github.gilpatterns.examples;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The five notebooks, in order. */
+final class Notebooks {
+  private Notebooks() {}
+
+  static List<Notebook> all() {
+    return List.of(new Notebook000ThreadsCanHurt(), new Notebook001WayOneThreads(),
+        new Notebook002ThreadsOnOneCore(), new Notebook003OvercomingThreads(),
+        new Notebook004ThreadingModule());
+  }
+
+  /**
+   * Finds a notebook by number ({@code 000}, {@code 0}, {@code 3}), by seed file name or by
+   * class name, case-insensitively.
+   */
+  static Optional<Notebook> find(String key) {
+    String k = key.toLowerCase(Locale.ROOT).trim();
+    for (Notebook nb : all()) {
+      String cls = nb.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+      boolean number = k.matches("\\d{1,3}") && Integer.parseInt(k) == Integer.parseInt(nb.id());
+      if (number || k.equals(nb.id()) || nb.seed().toLowerCase(Locale.ROOT).startsWith(k)
+          || cls.equals(k) || cls.equals("notebook" + k)) {
+        return Optional.of(nb);
+      }
+    }
+    return Optional.empty();
+  }
+}

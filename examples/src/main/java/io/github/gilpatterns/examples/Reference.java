@@ -1,0 +1,50 @@
+package io.github.gilpatterns.examples;
+
+/**
+ * The figures the Java runs are compared with: what the seed notebooks printed, and what
+ * CPython measured on a 2-core machine of this project's kind
+ * ({@code ../shared/reference/cpython/README.md}).
+ */
+final class Reference {
+  private Reference() {}
+
+  /** Notebook 000, In [5]: runthreads(k, 34) for k = 1, 2, 3, 4, 8, timing only start(). */
+  static final int[] NB000_THREADS = {1, 2, 3, 4, 8};
+  static final double[] NB000_START_ONLY = {0.005505561828613281, 0.0312960147857666,
+      0.04142189025878906, 0.15059971809387207, 0.3381540775299072};
+
+  /** Notebook 001: fib(34) once, twice sequentially, on two threads (wall times, s). */
+  static final double NB001_ONCE = 2.39;
+  static final double NB001_TWICE = 4.89;
+  static final double NB001_TWO_THREADS = 4.91;
+
+  /** Notebook 003: median text read of Emails.csv, one thread and two threads (s). */
+  static final double NB003_ONE = 0.043221473693847656;
+  static final double NB003_TWO = 0.08028936386108398;
+
+  /** CPython 3.11.7, fib(30), wall / sequential for 1, 2, 4, 8 threads. */
+  static final int[] CPYTHON_THREADS = {1, 2, 4, 8};
+  static final double[] CPYTHON_FIB30 = {1.04, 2.20, 4.27, 8.64};
+  /** CPython 3.13.0, same. */
+  static final double[] CPYTHON313_FIB30 = {0.82, 2.50, 3.77, 7.29};
+
+  static final String CPYTHON_TEXT_READ = "1.93-2.19";
+  static final String CPYTHON_BINARY_READ = "2.05-2.25";
+  static final String CPYTHON_SLEEP = "1.04-1.06";
+  /** Counter manager via queue.Queue, 200,000 increments from 4 threads. */
+  static final double CPYTHON_COUNTER_PER_SECOND = 214_000;
+
+  /**
+   * Notebook 001's _/* printout re-run on CPython 3.11.7 on this project's 2-core machine kind,
+   * with {@code buf.append(message)} in place of {@code sys.stdout.write(message)}: two
+   * threads run the notebook's {@code fibonacci(n, '_')} and {@code fibonacci(n, '*')}, started
+   * and joined as in its cell, then the runs of one character in {@code ''.join(buf)} are
+   * counted. fib(n) and the number of runs.
+   */
+  static final int[] CPYTHON_INTERLEAVE_N = {15, 25, 27};
+  static final int[] CPYTHON_INTERLEAVE_RUNS = {2, 6, 12};
+
+  static String two(double x) {
+    return String.format(java.util.Locale.ROOT, "%.2f", x);
+  }
+}

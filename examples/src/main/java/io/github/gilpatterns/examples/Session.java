@@ -1,0 +1,290 @@
+package io.github.gilpatterns.examples;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where a notebook prints: headings for its cells, figures beside the notebook's and CPython's
+ * (in one fixed, parseable layout), the lesson, progress of long runs, and the plots it
+ * writes. One session runs one or more notebooks on the launcher's thread; not thread-safe
+ * (worker threads of an experiment never print through it).
+ *
+ * <p>Line formats (the tests parse them):
+ * <pre>
+ * In [4]: super_expensive(34) on two threads          a cell heading ("In [n]", as numbered in the notebook)
+ * ## Amdahl's law                                     a markdown section of the notebook
+ *   time   fib(36) once                Java 0.0891 s   notebook fib(34): 2.39 s
+ *   ratio  2 threads / 1 run, GIL      Java 2.03   notebook 2.06   CPython 3.11 2.20
+ *   value  hybrids seen, no lock       Java 1234   CPython -
+ *   Lesson: ...
+ * </pre>
+ */
+final class Session {
+  private final PrintStream out;
+  private final Size size;
+  private final Path plotDir;
+  private final boolean showProgress;
+  private final List<Path> plots = new ArrayList<>();
+  private final List<Figure> figures = new ArrayList<>();
+  private String notebook = "";
+
+  /** One printed figure, kept for the summary at the end. */
+  record Figure(String notebook, String kind, String label, double java) {}
+
+  /**
+   * Creates a session.
+   *
+   * @param out where to print
+   * @param size how big the experiments are
+   * @param plotDir where to write plots, or null to write none
+   * @param showProgress whether to report progress of long runs on standard error
+   */
+  Session(PrintStream out, Size size, Path plotDir, boolean showProgress) {
+    Objects.requireNonNull(out, "out");
+    // Anything printed while a progress line is drawn on a console first erases that line.
+    this.out = new PrintStream(new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        clearProgress();
+        out.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        clearProgress();
+        out.write(b, off, len);
+      }
+    }, true, java.nio.charset.StandardCharsets.UTF_8);
+    this.size = Objects.requireNonNull(size, "size");
+    this.plotDir = plotDir;
+    this.showProgress = showProgress;
+  }
+
+  Size size() {
+    return size;
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
+  /** Prints a notebook's banner. */
+  void notebook(String id, String title, String seed) {
+    this.notebook = id;
+    out.println();
+    out.println("=".repeat(92));
+    out.printf(Locale.ROOT, "Notebook %s: %s%n", id, title);
+    out.printf(Locale.ROOT, "seed: ../shared/seeds/%s   size: %s   cores: %d   load average: %s   %s%n",
+        seed, size.label(), Runtime.getRuntime().availableProcessors(), loadAverage(),
+        "Java " + System.getProperty("java.version"));
+    out.println("=".repeat(92));
+  }
+
+  /** Prints a code cell's heading and the notebook's code, abridged. */
+  void cell(String label, String title, String... python) {
+    out.println();
+    out.printf(Locale.ROOT, "%s: %s%n", label, title);
+    for (String line : python) {
+      out.println("    | " + line);
+    }
+  }
+
+  /** Prints a markdown section's heading. */
+  void section(String title) {
+    out.println();
+    out.println("## " + title);
+  }
+
+  /** Prints indented prose. */
+  void say(String format, Object... args) {
+    String text = args.length == 0 ? format : String.format(Locale.ROOT, format, args);
+    for (String line : text.split("\n", -1)) {
+      out.println("  " + line);
+    }
+  }
+
+  /** Prints a block verbatim, indented. */
+  void block(String text) {
+    for (String line : text.split("\n")) {
+      out.println("    " + line);
+    }
+  }
+
+  /** Prints a Java time beside a reference text. */
+  void time(String label, double javaSeconds, String reference) {
+    figures.add(new Figure(notebook, "time", label, javaSeconds));
+    out.printf(Locale.ROOT, "  time   %-46s Java %.4f s%s%n", label, javaSeconds,
+        reference == null ? "" : "   " + reference);
+  }
+
+  /**
+   * Prints a ratio of the Java run beside the notebook's and CPython's, each {@code null} if
+   * there is none.
+   */
+  void ratio(String label, double java, String notebookRatio, String cpython) {
+    figures.add(new Figure(notebook, "ratio", label, java));
+    out.printf(Locale.ROOT, "  ratio  %-46s Java %.2f   notebook %s   CPython %s%n", label, java,
+        notebookRatio == null ? "-" : notebookRatio, cpython == null ? "-" : cpython);
+  }
+
+  /** Prints any other figure (a count, a rate) beside a reference text. */
+  void value(String label, double java, String format, String reference) {
+    figures.add(new Figure(notebook, "value", label, java));
+    out.printf(Locale.ROOT, "  value  %-46s Java " + format + "%s%n", label, java,
+        reference == null ? "" : "   " + reference);
+  }
+
+  /** Prints the lesson, in one sentence. */
+  void lesson(String sentence) {
+    out.println();
+    out.println("  Lesson: " + sentence);
+  }
+
+  private Progress active;
+
+  /** Starts reporting progress of {@code total} steps on standard error. */
+  Progress progress(String what, int total) {
+    active = new Progress(what, total, showProgress);
+    return active;
+  }
+
+  private void clearProgress() {
+    if (active != null) {
+      active.erase();
+    }
+  }
+
+  /**
+   * Writes a chart as SVG and PNG if plots are on; prints where, and the chart as text.
+   *
+   * @return the files written (empty if plots are off or writing failed)
+   */
+  List<Path> plot(String stem, Plots.Drawing chart, String text) {
+    out.println();
+    out.print(indent(text));
+    if (plotDir == null) {
+      return List.of();
+    }
+    List<Path> written = new ArrayList<>();
+    try {
+      Files.createDirectories(plotDir);
+      Path svg = plotDir.resolve(stem + ".svg");
+      Plots.writeSvg(chart, svg);
+      written.add(svg);
+      Path png = plotDir.resolve(stem + ".png");
+      String pngError = Plots.writePng(chart, png);
+      if (pngError == null) {
+        written.add(png);
+      } else {
+        out.println("  (PNG not written, " + pngError + "; the SVG has the same chart)");
+      }
+    } catch (IOException e) {
+      out.println("  (plot not written: " + e + ")");
+    }
+    plots.addAll(written);
+    for (Path p : written) {
+      out.println("  plot: " + p);
+    }
+    return written;
+  }
+
+  List<Path> plots() {
+    return Collections.unmodifiableList(plots);
+  }
+
+  List<Figure> figures() {
+    return Collections.unmodifiableList(figures);
+  }
+
+  Path plotDir() {
+    return plotDir;
+  }
+
+  static String indent(String text) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : text.split("\n")) {
+      sb.append("    ").append(line).append('\n');
+    }
+    return sb.toString();
+  }
+
+  static String loadAverage() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load);
+  }
+
+  /** Formats seconds for people: "2.39 s", "88.1 ms", "412 us". */
+  static String human(double seconds) {
+    if (seconds >= 1) {
+      return String.format(Locale.ROOT, "%.2f s", seconds);
+    }
+    if (seconds >= 1e-3) {
+      return String.format(Locale.ROOT, "%.1f ms", seconds * 1e3);
+    }
+    return String.format(Locale.ROOT, "%.0f us", seconds * 1e6);
+  }
+
+  /**
+   * Progress of a long run: on a console a line redrawn in place, otherwise a line at most
+   * every two seconds; nothing when progress is off. Written to standard error so that
+   * standard output stays the notebook's.
+   */
+  static final class Progress implements AutoCloseable {
+    private final String what;
+    private final int total;
+    private final boolean on;
+    private final boolean console = System.console() != null;
+    private final long start = System.nanoTime();
+    private long lastPrint = System.nanoTime();
+    private int done;
+    private boolean printed;
+
+    Progress(String what, int total, boolean on) {
+      this.what = what;
+      this.total = total;
+      this.on = on;
+    }
+
+    void step() {
+      done++;
+      if (!on) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (console) {
+        if (now - lastPrint > 100_000_000L || done == total) {
+          int bar = total == 0 ? 20 : 20 * done / total;
+          System.err.printf(Locale.ROOT, "\r  [%s%s] %d/%d %s, %.1f s ", "#".repeat(bar),
+              " ".repeat(20 - bar), done, total, what, (now - start) / 1e9);
+          lastPrint = now;
+          printed = true;
+        }
+      } else if (now - lastPrint > 2_000_000_000L) {
+        System.err.printf(Locale.ROOT, "  ... %s: %d/%d, %.0f s%n", what, done, total, (now - start) / 1e9);
+        lastPrint = now;
+      }
+    }
+
+    /** Erases the progress line, if drawn; the next step draws it again. */
+    void erase() {
+      if (on && console && printed) {
+        System.err.print("\r" + " ".repeat(60 + what.length()) + "\r");
+        System.err.flush();
+        printed = false;
+      }
+    }
+
+    @Override
+    public void close() {
+      erase();
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.github.gilpatterns.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs every notebook at its {@link Size#TEST test size} and checks what it prints: every cell
+ * and section in order, every figure line parses, one lesson, the plots it writes, the
+ * properties that do not depend on timing (fib(5) = 5, the worked example counts to 10, no
+ * hybrid under the GIL, daemon threads die at exit, ...), no thread left running; and, tagged
+ * {@code timing} and retried once, the GIL ratio of two CPU-bound threads.
+ */
+@Timeout(180)
+class NotebooksTest {
+  /** Output of each notebook's first run, shared by the tests of this class. */
+  private static final Map<String, String> OUTPUTS = new ConcurrentHashMap<>();
+
+  @TempDir
+  static Path plots;
+
+  private static final Pattern FIGURE = Pattern.compile(
+      "^  (time|ratio|value)\\s+(.+?)\\s+Java ([-+]?[\\d,]*\\.?\\d+)( s)?(\\s{3}(.*))?$");
+
+  /** Runs a notebook at the test size, checking that it leaves no thread behind. */
+  static String run(String id) throws Exception {
+    Notebook nb = Notebooks.find(id).orElseThrow();
+    Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+      Session session = new Session(out, Size.TEST, plots, false);
+      nb.run(session);
+    }
+    List<Thread> left = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!before.contains(t) && t.isAlive() && !t.getName().startsWith("Common-Cleaner")
+          && !t.getName().startsWith("process reaper") && !t.getName().startsWith("Java2D")) {
+        t.join(10_000);
+        if (t.isAlive()) {
+          left.add(t);
+        }
+      }
+    }
+    assertTrue(left.isEmpty(), "notebook " + id + " left threads running: " + left);
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  static String output(String id) throws Exception {
+    String out = OUTPUTS.get(id);
+    if (out == null) {
+      out = run(id);
+      OUTPUTS.put(id, out);
+    }
+    return out;
+  }
+
+  /** The Java figure of the first line whose label starts with {@code label}. */
+  static double figure(String out, String label) {
+    for (String line : out.split("\n")) {
+      Matcher m = FIGURE.matcher(line);
+      if (m.matches() && m.group(2).startsWith(label)) {
+        return Double.parseDouble(m.group(3).replace(",", "").replace("+", ""));
+      }
+    }
+    throw new AssertionError("no figure '" + label + "' in:\n" + out);
+  }
+
+  private static final Map<String, String[]> SECTIONS = Map.of(
+      "000", new String[] {"Notebook 000:", "In [1]: imports", "In [2]: def fib(n)", "In [3]: fib(5)",
+          "In [4]: def runthreads", "In [5]: runthreads(k, 34)", "## What runthreads should have measured"},
+      "001", new String[] {"Notebook 001:", "In [1]: def fibonacci(n)", "In [2]: %%time fibonacci(34)",
+          "In [3]: run it twice", "In [4]: super_expensive(34) on two threads",
+          "In [None]: Maybe threads are sequential", "## Plot thickener: Amdahl's law", "## Insight:",
+          "## Meet GIL", "In [None]: A worked example from Raymond Hettinger", "## Lessons learned"},
+      "002", new String[] {"Notebook 002:", "## Python threads all executing on a single core",
+          "## The GIL is there to protect the interpreter's memory", "## To get around this problem"},
+      "003", new String[] {"Notebook 003:", "## The GIL", "In [2]: imports", "In [17]: def open_emails()",
+          "In [18]: 100 timed reads on one thread", "In [19]: 100 timed reads by two threads",
+          "## Python Interpreters: dis.dis(loop)"},
+      "004", new String[] {"Notebook 004:", "In [1]: one thread", "In [None]: x = threading.Thread",
+          "In [2]: three threads", "## So is GIL good or bad?", "In [3]: ThreadPoolExecutor(max_workers=3)"});
+
+  @ParameterizedTest
+  @ValueSource(strings = {"000", "001", "002", "003", "004"})
+  void printsEveryCellInOrderFiguresThatParseAndOneLesson(String id) throws Exception {
+    String out = output(id);
+    int at = -1;
+    for (String section : SECTIONS.get(id)) {
+      int next = out.indexOf(section, at + 1);
+      assertTrue(next > at, "notebook " + id + ": '" + section + "' missing or out of order in:\n" + out);
+      at = next;
+    }
+    int figures = 0;
+    for (String line : out.split("\n")) {
+      if (line.matches("^  (time|ratio|value)  .*")) {
+        Matcher m = FIGURE.matcher(line);
+        assertTrue(m.matches(), "figure line does not parse: " + line);
+        double v = Double.parseDouble(m.group(3).replace(",", "").replace("+", ""));
+        assertTrue(Double.isFinite(v), line);
+        if (m.group(1).equals("ratio")) {
+          assertTrue(line.contains("   notebook ") && line.contains("   CPython "), line);
+          assertTrue(v > 0, line);
+        }
+        if (m.group(1).equals("time")) {
+          assertTrue(v >= 0, line);
+        }
+        figures++;
+      }
+    }
+    assertTrue(figures >= 3, "notebook " + id + " printed only " + figures + " figures");
+    assertEquals(1, out.split("\n  Lesson: ", -1).length - 1, "exactly one lesson");
+  }
+
+  @Test
+  void notebook000TimesStartOnlyThenTheCorrectedRunThreads() throws Exception {
+    String out = output("000");
+    assertEquals(5, figure(out, "fib(5)"));
+    assertEquals(1, figure(out, "fib(0) (dead branch"), "the notebook's fib(0) is 1");
+    for (int k : new int[] {1, 2, 3, 4, 8}) {
+      assertTrue(out.contains("runthreads(" + k + ") start() only"), "start-only timing of " + k);
+      for (Mode m : Mode.values()) {
+        assertTrue(figure(out, "runthreads(" + k + ") with join(), " + m.label) > 0);
+      }
+    }
+    assertPlots("000-runthreads");
+  }
+
+  @Test
+  void notebook001InterleavesInRunsAndCountsToTen() throws Exception {
+    String out = output("001");
+    assertEquals(2, figure(out, "runs of one thread's output, fib(15), GIL"),
+        "fib(15) ends within one switch interval: all '_' then all '*'");
+    assertTrue(figure(out, "runs of one thread's output, fib(25), free-threaded") >= 1);
+    assertEquals(0, figure(out, "hybrids seen: GIL, assignment is one bytecode"));
+    assertEquals(0, figure(out, "hybrids seen: Java String reference"));
+    assertEquals(10, figure(out, "final count"));
+    assertEquals(1, figure(out, "jobs printed whole and in count order"));
+    int previous = 0;
+    for (String line : out.split("\n")) {
+      if (line.startsWith("    The count is ")) {
+        int count = Integer.parseInt(line.substring("    The count is ".length()));
+        assertEquals(previous + 1, count, "the print manager prints the counts in order");
+        previous = count;
+      }
+    }
+    assertEquals(10, previous);
+    assertEquals(10, figure(out, "final count with Owner"));
+    assertEquals(1, figure(out, "jobs printed whole and in count order with Owner"));
+    assertPlots("001-gil-timeline", "001-amdahl-speedup", "001-amdahl-wall-time");
+  }
+
+  @Test
+  void notebook002KeepsMoneyOnlyWithTheLock() throws Exception {
+    String out = output("002");
+    assertEquals(0, figure(out, "money created or lost: threading.Lock around each transfer"));
+    double gilCores = figure(out, "cores used (CPU / wall), 2 threads, GIL");
+    assertTrue(gilCores < 1.3, "under the GIL two threads use one core's worth of CPU, used " + gilCores);
+  }
+
+  @Test
+  void notebook003ReadsTheGeneratedCsvAndShowsTheBytecode() throws Exception {
+    String out = output("003");
+    assertTrue(out.contains("Emails.csv generated (never downloaded)"));
+    for (Notebook003OvercomingThreads.Read r : Notebook003OvercomingThreads.Read.values()) {
+      assertTrue(figure(out, "median, one thread, " + r.label) > 0);
+      assertTrue(figure(out, "median, two threads, " + r.label) > 0);
+    }
+    assertTrue(out.contains("invokestatic") && out.contains("Gil.checkpoint"), "javap shows the checkpoint call");
+    assertTrue(figure(out, "javap bytecode lines shown") >= 20);
+    assertPlots("003-gil-timeline-read");
+    try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      // the generated file lives in a temporary directory that is deleted afterwards
+      assertFalse(tmp.anyMatch(p -> p.getFileName().toString().startsWith("gilpatterns-emails")
+          && Files.exists(p.resolve("Emails.csv"))), "Emails.csv left behind");
+    }
+  }
+
+  @Test
+  void notebook004DaemonsDieAtExitJoinsWaitAndPoolThreadsHavePythonNames() throws Exception {
+    String out = output("004");
+    assertEquals(1, figure(out, "non-daemon thread printed 'after sleep'"));
+    assertEquals(0, figure(out, "daemon thread printed 'after sleep'"));
+    assertTrue(out.indexOf("    all done") < out.indexOf("    1  - after sleep"), "'after sleep' comes after 'all done'");
+    assertTrue(Pattern.compile("thread_function Executed <Thread\\(ThreadPoolExecutor-\\d+_[01], started \\d+\\)>")
+        .matcher(out).find(), out);
+    assertEquals(2, figure(out, "distinct worker threads"));
+    assertTrue(figure(out, "main waited in join() of thread 0") >= 0.05, "join(0) waits for the sleep");
+  }
+
+  // ---------------------------------------------------------------- timing, retried once
+
+  /** One attempt of a timing check; attempt 0 may reuse the first run's output. */
+  @FunctionalInterface
+  interface Attempt {
+    void run(int attempt) throws Exception;
+  }
+
+  /** Runs a timing check; if it fails, runs it once more on fresh figures. */
+  static void retryOnce(Attempt check) throws Exception {
+    try {
+      check.run(0);
+    } catch (AssertionError first) {
+      System.err.println("timing check failed once, retrying: " + first.getMessage());
+      check.run(1);
+    }
+  }
+
+  private static String fresh001(int attempt) throws Exception {
+    return attempt == 0 ? output("001") : run("001");
+  }
+
+  @Test
+  @Tag("timing")
+  void twoCpuBoundThreadsUnderTheGilTakeAtLeastOneAndAHalfTimesOne() throws Exception {
+    retryOnce(attempt -> {
+      double gil = figure(fresh001(attempt), "two threads / once, GIL");
+      assertTrue(gil >= 1.5, "two CPU-bound threads under one GIL took only " + gil + "x one run");
+    });
+  }
+
+  @Test
+  @Tag("timing")
+  void amdahlFitsAParallelFractionNearZeroUnderTheGil() throws Exception {
+    retryOnce(attempt -> {
+      double p = figure(fresh001(attempt), "parallel fraction p fitted to Amdahl, GIL");
+      assertTrue(p < 0.5, "under the GIL the fitted parallel fraction is about 0, was " + p);
+    });
+  }
+
+  @Test
+  @Tag("timing")
+  void twoCpuBoundThreadsFreeThreadedTakeLessThanOneAndAHalfTimesOne() throws Exception {
+    Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs 2 cores");
+    try {
+      retryOnce(attempt -> {
+        double free = figure(fresh001(attempt), "two threads / once, free-threaded");
+        assertTrue(free < 1.5, "two free-threaded CPU-bound threads took " + free + "x one run");
+      });
+    } catch (AssertionError twice) {
+      // Failed twice. On an idle 2-core machine that is a bug; on a busy one (other builds
+      // holding the cores) parallel speedup cannot be measured: measure how many cores two
+      // free-threaded threads actually get, and skip rather than fail if it is under 1.6.
+      double[] r = Notebook002ThreadsOnOneCore.coresUsed(Mode.FREE_THREADED, 2, Size.TEST.fib(34));
+      double cores = r[1] / r[0];
+      Assumptions.assumeTrue(cores >= 1.6, String.format(
+          "machine busy: two free threads got %.2f cores (load average %s); %s", cores, Session.loadAverage(),
+          twice.getMessage()));
+      throw twice;
+    }
+  }
+
+  // ---------------------------------------------------------------- plots
+
+  private static void assertPlots(String... stems) throws Exception {
+    for (String stem : stems) {
+      Path svg = plots.resolve(stem + ".svg");
+      assertTrue(Files.size(svg) > 500, svg + " written");
+      assertNotNull(DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile())
+          .getElementsByTagName("svg").item(0), svg + " is SVG");
+      Path png = plots.resolve(stem + ".png");
+      BufferedImage img = ImageIO.read(png.toFile());
+      assertNotNull(img, png + " is a PNG");
+      assertTrue(img.getWidth() >= 800 && img.getHeight() >= 150, png + " size");
+      int nonWhite = 0;
+      for (int x = 0; x < img.getWidth(); x += 4) {
+        for (int y = 0; y < img.getHeight(); y += 4) {
+          if ((img.getRGB(x, y) & 0xFFFFFF) != 0xFFFFFF) {
+            nonWhite++;
+          }
+        }
+      }
+      assertTrue(nonWhite > 200, png + " has something drawn");
+    }
+  }
+}
