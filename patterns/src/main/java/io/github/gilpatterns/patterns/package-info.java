@@ -1,4 +1,34 @@
 /**
- * Placeholder package of the patterns module; filled by later work.
+ * Raymond Hettinger's counter manager and print manager, and the patterns that grow from them,
+ * built from {@code gilpatterns-core} only.
+ *
+ * <p>The rule behind all of them is the one seed notebook 001 ends with: access shared state from
+ * one thread only; talk to that thread from the others through a queue; wait with
+ * {@code join()} until no work is left. Each class here applies it to one job and shows the Python
+ * it comes from beside the Java:
+ *
+ * <ul>
+ *   <li>{@link io.github.gilpatterns.patterns.CounterManager}: a counter owned by one thread;
+ *       increments are messages, the count after {@code join()} is exact.
+ *   <li>{@link io.github.gilpatterns.patterns.PrintManager}: an output owned by one thread; a
+ *       print job's lines are always written together.
+ *   <li>{@link io.github.gilpatterns.patterns.HettingerExample}: the two wired together exactly as
+ *       in the notebook's worked example.
+ *   <li>{@link io.github.gilpatterns.patterns.Bank}: transfers between accounts, owned (never
+ *       loses money) beside naive (loses it under threads), seed 002's "lock-sensitive creature".
+ *   <li>{@link io.github.gilpatterns.patterns.WorkerPool}: N workers draining one joinable queue.
+ *   <li>{@link io.github.gilpatterns.patterns.Pipeline}: stages of owner threads connected by
+ *       their mailboxes, with per-key order for parallel stages.
+ * </ul>
+ *
+ * <p><b>Common conventions.</b> Bad arguments throw at the call, on the calling thread, and change
+ * nothing ({@code NullPointerException} for {@code null}, {@code IllegalArgumentException} for
+ * bad numbers or unknown names). Sends after {@code close()} throw
+ * {@link java.util.concurrent.RejectedExecutionException}, as for an
+ * {@link java.util.concurrent.ExecutorService}; reads after {@code close()} return the final
+ * values. {@code close()} never drops what was accepted: it waits, not interruptibly, until all of
+ * it has been processed and every thread of the pattern has ended. {@code join()} called on a
+ * pattern's own thread throws {@code IllegalStateException} instead of waiting for itself. The
+ * threads are non-daemon, so close every pattern (they are {@link AutoCloseable}).
  */
 package io.github.gilpatterns.patterns;

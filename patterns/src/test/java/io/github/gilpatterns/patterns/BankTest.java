@@ -1,0 +1,258 @@
+package io.github.gilpatterns.patterns;
+
+import static io.github.gilpatterns.patterns.TestThreads.runAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class BankTest {
+
+  static final int ACCOUNTS = 10;
+  static final long OPENING = 1_000;
+
+  static Map<String, Long> opening() {
+    Map<String, Long> balances = new LinkedHashMap<>();
+    for (int i = 0; i < ACCOUNTS; i++) {
+      balances.put("acct-" + i, OPENING);
+    }
+    return balances;
+  }
+
+  /** One random transfer and its outcome. */
+  record Transfer(int from, int to, long amount, ListenableFuture<Boolean> outcome) {}
+
+  /** Runs {@code threads} x {@code perThread} random transfers, returning them all. */
+  static List<Transfer> randomTransfers(Bank bank, int threads, int perThread) throws Exception {
+    List<List<Transfer>> all = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      all.add(new ArrayList<>(perThread));
+    }
+    runAll("transfer", threads, t -> {
+      SplittableRandom random = new SplittableRandom(42 + t);
+      List<Transfer> mine = all.get(t);
+      for (int k = 0; k < perThread; k++) {
+        int from = random.nextInt(ACCOUNTS);
+        int to = random.nextInt(ACCOUNTS);
+        long amount = random.nextLong(1, 400);
+        mine.add(new Transfer(from, to, amount,
+            bank.transfer("acct-" + from, "acct-" + to, amount)));
+      }
+    });
+    List<Transfer> flat = new ArrayList<>();
+    all.forEach(flat::addAll); // runAll joined the threads: their lists are visible
+    return flat;
+  }
+
+  @Test
+  void ownedBankNeverLosesOrCreatesMoneyOver100kConcurrentTransfers() throws Exception {
+    try (Bank bank = Bank.owned(opening())) {
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong snapshots = new AtomicLong();
+      AtomicLong wrongTotals = new AtomicLong();
+      Thread auditor = new Thread(() -> {
+        try {
+          while (!stop.get()) {
+            if (bank.total() != ACCOUNTS * OPENING) {
+              wrongTotals.incrementAndGet();
+            }
+            snapshots.incrementAndGet();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "auditor");
+      auditor.start();
+      List<Transfer> transfers = randomTransfers(bank, 4, 25_000);
+      bank.join();
+      stop.set(true);
+      TestThreads.joinOrFail(auditor);
+
+      // Replay the accepted transfers: the final balances are exactly what they imply.
+      long[] expected = new long[ACCOUNTS];
+      java.util.Arrays.fill(expected, OPENING);
+      int moved = 0;
+      int declined = 0;
+      for (Transfer t : transfers) {
+        assertTrue(t.outcome().isDone(), "join() returned before a transfer was applied");
+        if (t.outcome().get()) {
+          expected[t.from()] -= t.amount();
+          expected[t.to()] += t.amount();
+          moved++;
+        } else {
+          declined++;
+        }
+      }
+      assertEquals(100_000, transfers.size());
+      assertTrue(moved > 0 && declined > 0, "moved " + moved + ", declined " + declined);
+      Map<String, Long> balances = bank.balances();
+      for (int i = 0; i < ACCOUNTS; i++) {
+        assertEquals(expected[i], balances.get("acct-" + i), "acct-" + i);
+        assertEquals(expected[i], bank.balance("acct-" + i));
+        assertTrue(expected[i] >= 0);
+      }
+      assertEquals(ACCOUNTS * OPENING, bank.total());
+      assertEquals(ACCOUNTS * OPENING, bank.openingTotal());
+      assertEquals(0, wrongTotals.get(), "a total() snapshot saw a half-applied transfer");
+      assertTrue(snapshots.get() > 0);
+    }
+  }
+
+  @Test
+  void badInputThrowsAtTheCallAndChangesNothing() throws Exception {
+    for (Function<Map<String, Long>, Bank> open :
+        List.<Function<Map<String, Long>, Bank>>of(Bank::owned, Bank::naive)) {
+      try (Bank bank = open.apply(opening())) {
+        bank.transfer("acct-0", "acct-1", 100).get(10, TimeUnit.SECONDS);
+        Map<String, Long> before = bank.balances();
+        assertThrows(NullPointerException.class, () -> bank.transfer(null, "acct-1", 1));
+        assertThrows(NullPointerException.class, () -> bank.transfer("acct-0", null, 1));
+        assertThrows(IllegalArgumentException.class, () -> bank.transfer("nobody", "acct-1", 1));
+        assertThrows(IllegalArgumentException.class, () -> bank.transfer("acct-0", "nobody", 1));
+        assertThrows(IllegalArgumentException.class, () -> bank.transfer("acct-0", "acct-1", -1));
+        assertThrows(IllegalArgumentException.class,
+            () -> bank.transfer("acct-0", "acct-1", Long.MIN_VALUE));
+        assertThrows(NullPointerException.class, () -> bank.balance(null));
+        assertThrows(IllegalArgumentException.class, () -> bank.balance("nobody"));
+        assertFalse(bank.transfer("acct-0", "acct-1", 901).get(10, TimeUnit.SECONDS),
+            "insufficient funds must be declined");
+        assertTrue(bank.transfer("acct-0", "acct-0", 900).get(10, TimeUnit.SECONDS));
+        assertTrue(bank.transfer("acct-0", "acct-1", 0).get(10, TimeUnit.SECONDS));
+        bank.join();
+        assertEquals(before, bank.balances(), bank.toString());
+        assertEquals(900, bank.balance("acct-0"));
+        assertEquals(1100, bank.balance("acct-1"));
+      }
+    }
+  }
+
+  @Test
+  void openingBalancesAreChecked() {
+    for (Function<Map<String, Long>, Bank> open :
+        List.<Function<Map<String, Long>, Bank>>of(Bank::owned, Bank::naive)) {
+      assertThrows(NullPointerException.class, () -> open.apply(null));
+      assertThrows(IllegalArgumentException.class, () -> open.apply(Map.of()));
+      assertThrows(IllegalArgumentException.class, () -> open.apply(Map.of("a", -1L)));
+      assertThrows(IllegalArgumentException.class,
+          () -> open.apply(Map.of("a", Long.MAX_VALUE, "b", 1L)));
+      Map<String, Long> nullBalance = new HashMap<>();
+      nullBalance.put("a", null);
+      assertThrows(NullPointerException.class, () -> open.apply(nullBalance));
+    }
+    assertThrows(NullPointerException.class, () -> Bank.owned(null, Map.of("a", 1L)));
+  }
+
+  @Test
+  void accountsAreFixedAndOrdered() throws Exception {
+    Map<String, Long> opening = opening();
+    try (Bank bank = Bank.owned("ordered", opening)) {
+      opening.put("late", 5L); // copied at opening: no effect
+      assertEquals(List.copyOf(opening().keySet()), List.copyOf(bank.accounts()));
+      assertThrows(UnsupportedOperationException.class, () -> bank.accounts().add("x"));
+      assertThrows(IllegalArgumentException.class, () -> bank.balance("late"));
+    }
+  }
+
+  @Test
+  void afterCloseTransfersAreRefusedAndReadsReturnFinalBalances() throws Exception {
+    for (Function<Map<String, Long>, Bank> open :
+        List.<Function<Map<String, Long>, Bank>>of(Bank::owned, Bank::naive)) {
+      Bank bank = open.apply(opening());
+      bank.transfer("acct-0", "acct-1", 10);
+      bank.close();
+      assertTrue(bank.isClosed());
+      assertThrows(RejectedExecutionException.class, () -> bank.transfer("acct-0", "acct-1", 1));
+      assertThrows(IllegalArgumentException.class, () -> bank.transfer("acct-0", "acct-1", -1));
+      assertEquals(990, bank.balance("acct-0"));
+      assertEquals(1010, bank.balance("acct-1"));
+      assertEquals(ACCOUNTS * OPENING, bank.total());
+      bank.join();
+      bank.close();
+    }
+    TestThreads.assertNoThread("bank");
+  }
+
+  @Test
+  void closeRacingWithTransfersAppliesEveryAcceptedOne() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      Bank bank = Bank.owned("bank-race-" + round, opening());
+      List<List<Transfer>> accepted = new ArrayList<>();
+      CountDownLatch started = new CountDownLatch(3);
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        List<Transfer> mine = new ArrayList<>();
+        accepted.add(mine);
+        final int seed = t;
+        Thread thread = new Thread(() -> {
+          SplittableRandom random = new SplittableRandom(seed);
+          started.countDown();
+          try {
+            while (true) {
+              int from = random.nextInt(ACCOUNTS);
+              int to = random.nextInt(ACCOUNTS);
+              long amount = random.nextLong(1, 400);
+              ListenableFuture<Boolean> f = bank.transfer("acct-" + from, "acct-" + to, amount);
+              mine.add(new Transfer(from, to, amount, f));
+            }
+          } catch (RejectedExecutionException closed) {
+            // done
+          }
+        });
+        threads.add(thread);
+        thread.start();
+      }
+      TestThreads.await(started);
+      bank.close();
+      long[] expected = new long[ACCOUNTS];
+      java.util.Arrays.fill(expected, OPENING);
+      for (Thread t : threads) {
+        TestThreads.joinOrFail(t);
+      }
+      for (List<Transfer> mine : accepted) {
+        for (Transfer t : mine) {
+          assertTrue(t.outcome().isDone(), "an accepted transfer was never applied");
+          if (t.outcome().get()) {
+            expected[t.from()] -= t.amount();
+            expected[t.to()] += t.amount();
+          }
+        }
+      }
+      Map<String, Long> balances = bank.balances();
+      for (int i = 0; i < ACCOUNTS; i++) {
+        assertEquals(expected[i], balances.get("acct-" + i), "round " + round + " acct-" + i);
+      }
+    }
+  }
+
+  @Test
+  void naiveBankIsCorrectOnOneThread() throws Exception {
+    try (Bank bank = Bank.naive(opening())) {
+      SplittableRandom random = new SplittableRandom(7);
+      for (int k = 0; k < 10_000; k++) {
+        bank.transfer("acct-" + random.nextInt(ACCOUNTS), "acct-" + random.nextInt(ACCOUNTS),
+            random.nextLong(1, 400));
+      }
+      assertEquals(ACCOUNTS * OPENING, bank.total());
+      for (String account : bank.accounts()) {
+        assertTrue(bank.balance(account) >= 0);
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.github.gilpatterns.patterns;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Starting threads that fail the test loudly, and joining them with a deadline. */
+final class TestThreads {
+
+  /** How long any single wait in these tests may take before the test fails. */
+  static final long DEADLINE_SECONDS = 20;
+
+  private TestThreads() {}
+
+  /** A body that may throw; its failure is rethrown by {@link #runAll}. */
+  @FunctionalInterface
+  interface Body {
+    void run(int index) throws Exception;
+  }
+
+  /**
+   * Runs {@code body(0..n-1)} on {@code n} threads released together by a barrier, joins them
+   * with a deadline, and rethrows the first failure (with the others suppressed).
+   */
+  static void runAll(String name, int n, Body body) throws Exception {
+    CyclicBarrier start = new CyclicBarrier(n);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      final int index = i;
+      Thread t = new Thread(() -> {
+        try {
+          start.await(DEADLINE_SECONDS, TimeUnit.SECONDS);
+          body.run(index);
+        } catch (Throwable e) {
+          if (!failure.compareAndSet(null, e)) {
+            failure.get().addSuppressed(e);
+          }
+        }
+      }, name + "-" + i);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      joinOrFail(t);
+    }
+    Throwable e = failure.get();
+    if (e instanceof Exception) {
+      throw (Exception) e;
+    } else if (e != null) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static void joinOrFail(Thread t) throws InterruptedException {
+    t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+    if (t.isAlive()) {
+      fail("thread " + t.getName() + " still running after " + DEADLINE_SECONDS + " s");
+    }
+  }
+
+  static void await(CountDownLatch latch) throws InterruptedException {
+    assertTrue(latch.await(DEADLINE_SECONDS, TimeUnit.SECONDS), "latch not released in time");
+  }
+
+  /** Asserts that no live thread has a name starting with {@code prefix}. */
+  static void assertNoThread(String prefix) {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && t.getName().startsWith(prefix)) {
+        fail("thread left running: " + t.getName());
+      }
+    }
+  }
+}

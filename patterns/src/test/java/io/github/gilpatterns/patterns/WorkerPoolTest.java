@@ -1,0 +1,248 @@
+package io.github.gilpatterns.patterns;
+
+import static io.github.gilpatterns.patterns.TestThreads.await;
+import static io.github.gilpatterns.patterns.TestThreads.runAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class WorkerPoolTest {
+
+  @Test
+  void joinReturnsOnlyWhenEveryItemsWorkIsVisible() throws Exception {
+    final int submitters = 4;
+    final int perSubmitter = 5_000;
+    final int rounds = 5;
+    final int total = submitters * perSubmitter;
+    // Plain (non-volatile) slots: only join()'s happens-before edge makes the writes visible.
+    final long[] results = new long[total];
+    LongAdder handled = new LongAdder();
+    try (WorkerPool<Integer> pool = WorkerPool.start("visible", 4, i -> {
+      results[i] += i + 1L;
+      handled.increment();
+    })) {
+      for (int round = 1; round <= rounds; round++) {
+        runAll("submitter", submitters, s -> {
+          for (int k = 0; k < perSubmitter; k++) {
+            pool.submit(s * perSubmitter + k);
+          }
+        });
+        pool.join();
+        assertEquals((long) total * round, handled.sum(), "round " + round);
+        assertEquals((long) total * round, pool.completed());
+        assertEquals(0, pool.pending());
+        for (int i = 0; i < total; i++) {
+          if (results[i] != (i + 1L) * round) {
+            throw new AssertionError("round " + round + ": item " + i + " shows " + results[i]);
+          }
+        }
+      }
+    }
+    TestThreads.assertNoThread("visible-");
+  }
+
+  @Test
+  void joinFromAnotherThreadWaitsForConcurrentSubmittersWork() throws Exception {
+    // Each submitter joins right after its own submissions: join must cover what it submitted.
+    AtomicLong handled = new AtomicLong();
+    try (WorkerPool<Long> pool = WorkerPool.start("each-joins", 3, x -> handled.incrementAndGet())) {
+      runAll("submit-join", 4, s -> {
+        for (int r = 0; r < 200; r++) {
+          long before = handled.get();
+          for (int k = 0; k < 10; k++) {
+            pool.submit((long) k);
+          }
+          pool.join();
+          assertTrue(handled.get() >= before + 10, "join returned before its items were handled");
+        }
+      });
+    }
+  }
+
+  @Test
+  void joinWaitsForAnItemStillBeingHandled() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (WorkerPool<String> pool = WorkerPool.start("blocked", 2, s -> {
+      entered.countDown();
+      try {
+        release.await(TestThreads.DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    })) {
+      try {
+        pool.submit("slow");
+        await(entered);
+        assertFalse(pool.join(Duration.ofMillis(20)), "join returned while an item was running");
+        assertEquals(1, pool.pending());
+      } finally {
+        release.countDown(); // else a failed assertion would leave close() waiting forever
+      }
+      assertTrue(pool.join(Duration.ofSeconds(TestThreads.DEADLINE_SECONDS)));
+    }
+  }
+
+  @Test
+  void aFailingHandlerDoesNotKillItsWorker() throws Exception {
+    ConcurrentLinkedQueue<Integer> reported = new ConcurrentLinkedQueue<>();
+    LongAdder ok = new LongAdder();
+    WorkerPool<Integer> pool = WorkerPool.<Integer>builder(i -> {
+      if (i % 2 == 1) {
+        throw new IllegalStateException("odd " + i);
+      }
+      if (i % 10 == 0) {
+        Thread.currentThread().interrupt(); // must not leak into the next item
+      }
+      ok.increment();
+    }).name("failing").workers(1).onError((item, failure) -> {
+      reported.add(item);
+      if (item == 7) {
+        throw new RuntimeException("error handler failing too"); // logged, worker carries on
+      }
+    }).start();
+    try {
+      for (int i = 0; i < 1_000; i++) {
+        pool.submit(i);
+      }
+      pool.join();
+      assertEquals(500, ok.sum());
+      assertEquals(500, pool.completed());
+      assertEquals(500, pool.failed());
+      assertEquals(500, reported.size());
+      assertTrue(reported.stream().allMatch(i -> i % 2 == 1));
+    } finally {
+      pool.close();
+    }
+  }
+
+  @Test
+  void closeHandlesEveryAcceptedItemAndEndsTheWorkers() throws Exception {
+    LongAdder handled = new LongAdder();
+    WorkerPool<Integer> pool = WorkerPool.start("closing", 3, i -> {
+      Thread.onSpinWait();
+      handled.increment();
+    });
+    for (int i = 0; i < 20_000; i++) {
+      pool.submit(i);
+    }
+    pool.close(); // no join first: close itself must finish the accepted items
+    assertEquals(20_000, handled.sum());
+    assertTrue(pool.isClosed());
+    assertThrows(RejectedExecutionException.class, () -> pool.submit(1));
+    pool.join();
+    pool.close();
+    TestThreads.assertNoThread("closing-");
+  }
+
+  @Test
+  void closeRacingWithSubmitLosesNothingAccepted() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      LongAdder handled = new LongAdder();
+      WorkerPool<Integer> pool = WorkerPool.start("pool-race-" + round, 2, i -> handled.increment());
+      AtomicLong accepted = new AtomicLong();
+      CountDownLatch started = new CountDownLatch(3);
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        Thread thread = new Thread(() -> {
+          started.countDown();
+          long mine = 0;
+          try {
+            while (true) {
+              pool.submit(1);
+              mine++;
+            }
+          } catch (RejectedExecutionException closed) {
+            accepted.addAndGet(mine);
+          }
+        });
+        threads.add(thread);
+        thread.start();
+      }
+      await(started);
+      pool.close();
+      for (Thread t : threads) {
+        TestThreads.joinOrFail(t);
+      }
+      assertEquals(accepted.get(), handled.sum(), "round " + round);
+    }
+  }
+
+  @Test
+  void boundedQueueMakesSubmitWaitForRoom() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    LongAdder handled = new LongAdder();
+    try (WorkerPool<Integer> pool = WorkerPool.<Integer>builder(i -> {
+      try {
+        release.await(TestThreads.DEADLINE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      handled.increment();
+    }).name("bounded").workers(1).queueCapacity(2).start()) {
+      CountDownLatch submittedAll = new CountDownLatch(1);
+      Thread submitter = new Thread(() -> {
+        for (int i = 0; i < 10; i++) {
+          pool.submit(i);
+        }
+        submittedAll.countDown();
+      });
+      submitter.start();
+      try {
+        // One item running, two waiting: the fourth submit blocks until the worker moves on.
+        assertFalse(submittedAll.await(50, java.util.concurrent.TimeUnit.MILLISECONDS));
+      } finally {
+        release.countDown();
+      }
+      await(submittedAll);
+      TestThreads.joinOrFail(submitter);
+      pool.join();
+      assertEquals(10, handled.sum());
+    }
+  }
+
+  @Test
+  void badInputAndMisuse() throws Exception {
+    assertThrows(NullPointerException.class, () -> WorkerPool.start(null, 1, x -> { }));
+    assertThrows(NullPointerException.class, () -> WorkerPool.start("x", 1, null));
+    assertThrows(IllegalArgumentException.class, () -> WorkerPool.start("x", 0, x -> { }));
+    assertThrows(IllegalArgumentException.class,
+        () -> WorkerPool.builder(x -> { }).queueCapacity(0));
+    assertThrows(NullPointerException.class, () -> WorkerPool.builder(x -> { }).onError(null));
+    AtomicReference<Throwable> fromJoin = new AtomicReference<>();
+    AtomicReference<WorkerPool<String>> self = new AtomicReference<>();
+    CountDownLatch done = new CountDownLatch(1);
+    try (WorkerPool<String> pool = WorkerPool.start("misuse", 2, s -> {
+      try {
+        self.get().join();
+      } catch (Throwable e) {
+        fromJoin.set(e);
+      }
+      done.countDown();
+    })) {
+      self.set(pool);
+      assertThrows(NullPointerException.class, () -> pool.submit(null));
+      assertEquals(0, pool.pending());
+      assertEquals(2, pool.workers());
+      assertEquals("misuse", pool.name());
+      pool.submit("x");
+      await(done);
+      assertInstanceOf(IllegalStateException.class, fromJoin.get());
+    }
+  }
+}
