@@ -11,6 +11,7 @@ import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.JJJ_Result;
+import org.openjdk.jcstress.infra.results.J_Result;
 
 /*
     Claim 1, fixed the seed's way (seed 001, Raymond Hettinger's worked example): "Access global
@@ -20,10 +21,16 @@ import org.openjdk.jcstress.infra.results.JJJ_Result;
     them one after the other, so none is ever lost, and the counter needs no lock, volatile or
     atomic.
 
-    The owner is one long-lived io.github.gilpatterns.owner.Owner shared by all samples
+    Owner: the owner is one long-lived io.github.gilpatterns.owner.Owner shared by all samples
     (SharedOwner explains why and why that is honest); each sample's counter is a plain field
     that only messages touch. The arbiter join()s the owner, which waits until both messages
     have run and makes their writes visible, then reads the counter on its own thread.
+
+    CounterManager: the pattern class itself (io.github.gilpatterns.patterns.CounterManager),
+    which owns its own thread, so this test starts and closes one per sample: a whole life
+    cycle (start, increment from two threads, join, count, close) each time. Thread starts make
+    it collect far fewer samples than the Owner test, which exercises the same mechanism
+    millions of times.
 
     How to run this test:
        $ jcstress-tests/run.sh quick -t Counter_02_Owned
@@ -36,6 +43,8 @@ import org.openjdk.jcstress.infra.results.JJJ_Result;
         2, 1, 2    Acceptable   actor2's message ran first, then actor1's
         1, 1, 1    Forbidden    both messages read 0: the owner ran them at the same time
         (other)    Forbidden    e.g. 0s: join() returned before the messages ran or were visible
+
+    Result "count after join()" for CounterManager: 2 Acceptable; 1 or 0 Forbidden.
  */
 public class Counter_02_Owned {
 
@@ -76,6 +85,42 @@ public class Counter_02_Owned {
             r.r1 = counter.producedByActor1;
             r.r2 = counter.producedByActor2;
             r.r3 = counter.count;
+        }
+    }
+
+    /*
+      ----------------------------------------------------------------------------------------
+        Fixed with the pattern class: CounterManager.increment(1) from both actors; the arbiter
+        join()s, reads count() and closes the counter manager (one per sample).
+     */
+    @JCStressTest
+    @Description("Claim 1, fixed with CounterManager: increments from two threads are never lost.")
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "The counter manager applied both increments.")
+    @Outcome(id = "1", expect = FORBIDDEN, desc = "One increment was lost.")
+    @Outcome(expect = FORBIDDEN, desc = "join() or count() returned before both increments were applied, or the count is invented.")
+    @State
+    public static class CounterManager {
+        final io.github.gilpatterns.patterns.CounterManager counter =
+                io.github.gilpatterns.patterns.CounterManager.start("jcstress-counter-manager");
+
+        @Actor
+        public void actor1() {
+            counter.increment(1);
+        }
+
+        @Actor
+        public void actor2() {
+            counter.increment(1);
+        }
+
+        @Arbiter
+        public void arbiter(J_Result r) {
+            try {
+                Blocking.call(counter::join);
+                Blocking.call(() -> r.r1 = counter.count());
+            } finally {
+                counter.close();
+            }
         }
     }
 }

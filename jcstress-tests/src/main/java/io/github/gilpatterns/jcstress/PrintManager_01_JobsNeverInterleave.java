@@ -4,6 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import io.github.gilpatterns.patterns.PrintManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
@@ -22,14 +23,17 @@ import org.openjdk.jcstress.infra.results.L_Result;
 
     Each actor prints a job of two lines, "A1" "A2" and "B1" "B2", to a terminal that keeps
     lines whole (each println is atomic, as System.out's is); the arbiter reads what the
-    terminal shows, lines separated by spaces.
+    terminal shows, lines separated by spaces. Manager uses the pattern class,
+    io.github.gilpatterns.patterns.PrintManager, writing to a plain StringBuilder (not
+    thread-safe: the print-manager thread is its only writer); it owns a thread, so the test
+    starts and closes one per sample and collects far fewer samples than the others.
 
     How to run this test:
        $ jcstress-tests/run.sh quick -t PrintManager_01_JobsNeverInterleave
        $ java -jar jcstress-tests/target/jcstress.jar -t PrintManager_01_JobsNeverInterleave[.SubTestName]
 
     Expected outcomes:
-        RESULT                     Unmanaged                 Locked, PrintManager
+        RESULT                     Unmanaged                 Locked, Manager
         A1 A2 B1 B2, B1 B2 A1 A2   Acceptable                Acceptable   one job, then the other
         A1 B1 A2 B2 and the like   Acceptable, interesting   Forbidden    the jobs interleaved
         (other)                    Forbidden                 Forbidden    a line lost or reordered in its job
@@ -111,6 +115,41 @@ public class PrintManager_01_JobsNeverInterleave {
         @Arbiter
         public void arbiter(L_Result r) {
             r.r1 = terminal.screen();
+        }
+    }
+
+    /*
+      ----------------------------------------------------------------------------------------
+        Fixed the seed's way: both actors hand their jobs to a PrintManager; the arbiter
+        join()s it (print_queue.join()), reads the output and closes it.
+     */
+    @JCStressTest
+    @Description("Claim 4, fixed with PrintManager: jobs never interleave.")
+    @Outcome(id = {"A1 A2 B1 B2", "B1 B2 A1 A2"}, expect = ACCEPTABLE, desc = "The print manager wrote one actor's job, then the other's.")
+    @Outcome(expect = FORBIDDEN, desc = "The jobs interleaved, a line was lost, or join() returned before both jobs were written.")
+    @State
+    public static class Manager {
+        final StringBuilder out = new StringBuilder();
+        final PrintManager printer = PrintManager.start("jcstress-print-manager", out);
+
+        @Actor
+        public void actor1() {
+            printer.print("A1", "A2");
+        }
+
+        @Actor
+        public void actor2() {
+            printer.print("B1", "B2");
+        }
+
+        @Arbiter
+        public void arbiter(L_Result r) {
+            try {
+                Blocking.call(printer::join);
+                r.r1 = out.toString().replace(System.lineSeparator(), " ").trim();
+            } finally {
+                printer.close();
+            }
         }
     }
 }
