@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+#
+# Builds the jcstress tests and runs them; fails unless every test ran and none saw a
+# forbidden outcome. Works from any directory.
+#
+#   jcstress-tests/run.sh [quick|full] [jcstress options...]
+#
+#   quick  (default) what CI runs: -m quick -iters 2 -jvmArgs -Xmx256m -sc false.
+#          A few seconds per test; see README.md for the measured total.
+#   full   for studying races: jcstress's "default" preset (more forks, 1 s iterations, split
+#          compilation variants). Expect a few minutes per test on a 2-CPU machine.
+#
+# Extra options go to jcstress as they are, e.g. a subset:
+#   jcstress-tests/run.sh quick -t Counter_01_LostUpdates
+#   jcstress-tests/run.sh full  -t 'HybridString|Gil_'
+#
+# Output: jcstress-tests/results/<mode>/index.html (one page per test), the console log in
+# jcstress-tests/results/<mode>/jcstress.log and the result blob beside them.
+#
+# Environment: JAVA_HOME selects the JVM (default: java on PATH); SKIP_BUILD=1 reuses
+# jcstress-tests/target/jcstress.jar; MVN (default mvn) and MVN_ARGS add Maven options (e.g. -o).
+#
+# Fails (exit 1) when: the build fails; jcstress exits non-zero; any test failed or errored;
+# any forbidden outcome has a non-zero sample count; fewer tests ran than the jar holds (or the
+# -t filter matches), which is how a test silently skipped for lack of CPUs shows; or nothing ran.
+
+set -euo pipefail
+
+mode="${1:-quick}"
+if [[ $# -gt 0 ]]; then shift; fi
+
+case "$mode" in
+  quick) mode_flags=(-m quick -iters 2 -jvmArgs -Xmx256m -sc false) ;;
+  full)  mode_flags=(-m default -jvmArgs -Xmx512m) ;;
+  -h|--help|help)
+    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0 ;;
+  *) echo "run.sh: unknown mode '$mode' (expected quick or full)" >&2; exit 2 ;;
+esac
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+jar="$here/target/jcstress.jar"
+out="$here/results/$mode"
+log="$out/jcstress.log"
+
+if [[ -n "${JAVA_HOME:-}" ]]; then java="$JAVA_HOME/bin/java"; else java="java"; fi
+
+# The test filter, if any, to know how many tests should run.
+filter=""
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  if [[ "${args[$i]}" == "-t" && $((i + 1)) -lt ${#args[@]} ]]; then filter="${args[$((i + 1))]}"; fi
+done
+
+if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+  echo "== Building jcstress-tests/target/jcstress.jar"
+  # Javadoc and source jars of the modules it depends on are not needed to run the tests.
+  (cd "$root" && ${MVN:-mvn} -B -ntp -q ${MVN_ARGS:-} -pl jcstress-tests -am package \
+      -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
+fi
+[[ -f "$jar" ]] || { echo "run.sh: $jar not found" >&2; exit 1; }
+
+# Test names from the jar's META-INF/TestList: each line is JCTEST, then length-prefixed
+# fields ("<length>S<text>"), the first being the test name.
+expected=()
+while IFS= read -r line; do
+  if [[ "$line" =~ ^JCTEST([0-9]+)S ]]; then
+    n="${BASH_REMATCH[1]}"
+    name="${line:$((6 + ${#n} + 1)):$n}"
+    # jcstress selects tests whose name contains a match of the -t regexp (Matcher.find);
+    # grep -E agrees with java.util.regex for the plain patterns used with this script.
+    if [[ -z "$filter" ]] || grep -Eq -- "$filter" <<<"$name"; then expected+=("$name"); fi
+  fi
+done < <(unzip -p "$jar" META-INF/TestList)
+
+if [[ ${#expected[@]} -eq 0 ]]; then
+  echo "run.sh: no test in $jar matches '${filter}'" >&2
+  exit 1
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+echo "== Running ${#expected[@]} jcstress tests, mode $mode: ${mode_flags[*]} $*"
+echo "   log: $log"
+start=$(date +%s)
+: > "$log"
+set +e
+# -v lists every test (not only the interesting ones) in the final RUN RESULTS section.
+# jcstress writes its result blob into the working directory: run it from $out.
+(cd "$out" && "$java" -jar "$jar" -v "${mode_flags[@]}" -r "$out" "$@") > "$log" 2>&1 &
+pid=$!
+# Show the per-test verdict lines as they come, without the full tables.
+tail -n +1 --pid="$pid" -f "$log" 2>/dev/null | grep --line-buffered -E '^\.+ \[|FATAL|Exception' || true
+wait "$pid"
+rc=$?
+set -e
+elapsed=$(( $(date +%s) - start ))
+
+failures=()
+[[ $rc -eq 0 ]] || failures+=("jcstress exited with status $rc")
+if grep -q 'FATAL' "$log"; then failures+=("jcstress: $(grep -m1 'FATAL' "$log")"); fi
+
+# The final section, in which every test appears once with its results across configurations.
+summary="$out/summary.txt"
+sed -n '/^RUN RESULTS:/,$p' "$log" > "$summary"
+[[ -s "$summary" ]] || failures+=("no RUN RESULTS section in the log")
+grep -q 'Failed tests: No matches' "$summary" || failures+=("some tests failed (see 'Failed tests' in $log)")
+grep -q 'Error tests: No matches' "$summary" || failures+=("some tests errored (see 'Error tests' in $log)")
+
+# Parse: "...... [STATUS] name" (dots pad the status) opens a test; table rows end with EXPECT and DESCRIPTION.
+report="$(awk '
+  /^\.+ \[/ { status = $2; test = $3; sub(/^io\.github\.gilpatterns\.jcstress\./, "", test); print "TEST " status " " test; next }
+  test != "" && match($0, /^ +.*[^ ] +[0-9][0-9,]* +[<0-9.]+% +(Acceptable|Forbidden|Interesting) /) {
+    line = $0
+    n = split(line, f, /  +/)
+    # fields: "", RESULT, SAMPLES, FREQ, EXPECT, DESCRIPTION
+    res = f[2]; samples = f[3]; freq = f[4]; expect = f[5]
+    gsub(/,/, "", samples)
+    print "ROW\t" test "\t" res "\t" samples "\t" freq "\t" expect
+  }
+' "$summary")"
+
+ran=$(grep -c '^TEST ' <<<"$report" || true)
+declare -A seen=()
+while read -r _ status name; do
+  seen["$name"]=1
+  [[ "$status" == "[OK]" ]] || failures+=("$name: $status")
+done < <(grep '^TEST ' <<<"$report" || true)
+
+missing=()
+for name in "${expected[@]}"; do
+  short="${name#io.github.gilpatterns.jcstress.}"
+  [[ -n "${seen[$short]:-}" ]] || missing+=("$short")
+done
+[[ $ran -gt 0 ]] || failures+=("no test ran")
+[[ ${#missing[@]} -eq 0 ]] || failures+=("${#missing[@]} of ${#expected[@]} tests did not run: ${missing[*]}")
+
+forbidden=$(awk -F'\t' '$1 == "ROW" && $6 == "Forbidden" && $4 + 0 > 0 { print "  " $2 "  [" $3 "]  " $4 " samples (" $5 ")" }' <<<"$report")
+[[ -z "$forbidden" ]] || failures+=("forbidden outcomes seen:"$'\n'"$forbidden")
+
+echo
+echo "== Summary ($mode mode, ${elapsed} s, $("$java" -version 2>&1 | head -n1))"
+echo "Tests run: $ran of ${#expected[@]} expected"
+echo "Interesting outcomes (ACCEPTABLE_INTERESTING; samples, share of the test's samples):"
+awk -F'\t' '$1 == "ROW" && $6 == "Interesting" {
+  printf "  %-62s %-12s %12s  %s%s\n", $2, "[" $3 "]", $4, $5, ($4 + 0 == 0 ? "  (not seen this run)" : "") }' <<<"$report"
+echo "HTML report: $out/index.html"
+
+if [[ ${#failures[@]} -gt 0 ]]; then
+  echo
+  echo "== FAILED"
+  for f in "${failures[@]}"; do echo "- $f"; done
+  exit 1
+fi
+echo "== OK: no forbidden outcome, every test ran"

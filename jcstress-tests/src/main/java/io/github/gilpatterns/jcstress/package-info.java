@@ -1,4 +1,0 @@
-/**
- * Placeholder package of the jcstress-tests module; filled by later work.
- */
-package io.github.gilpatterns.jcstress;
