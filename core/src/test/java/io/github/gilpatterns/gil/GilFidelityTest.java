@@ -31,16 +31,15 @@ import org.junit.jupiter.api.Test;
  * (bpo-7946) of {@code ../shared/reference/cpython/convoy.py}.
  *
  * <p>Timing-dependent, so tagged {@code fidelity} and excluded from the default build. Run it
- * as a program (works with the current build):
+ * as a test: {@code mvn -B -ntp -pl core test -Dgroups=fidelity -DexcludedGroups=none}, or as
+ * a program:
  * <pre>
  * mvn -B -ntp -o -q -pl core test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
  * java -cp core/target/test-classes:core/target/classes:$(cat core/target/test-classpath.txt) \
  *     io.github.gilpatterns.gil.GilFidelityTest
  * </pre>
- * or, once the parent POM takes surefire's excluded tags from an {@code excludedGroups}
- * property, as a test: {@code mvn -B -ntp -o -pl core test -Dgroups=fidelity
- * -DexcludedGroups=none}. Options (system properties): {@code gil.fidelity.n} (default 38),
+ * Options (system properties): {@code gil.fidelity.n} (default 38),
  * {@code gil.fidelity.repeats} (3), {@code gil.fidelity.convoySeconds} (2),
  * {@code gil.fidelity.only} ({@code fib} or {@code convoy}).
  *
