@@ -49,21 +49,28 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       {@code ArrayBlockingQueue(1024)}, producers {@code put};
  *   <li>{@code jctoolsMpscSpin}: the ceiling, the owner's own mailbox class
  *       ({@code MpscUnboundedAtomicArrayQueue}, chunk 1024) with a consumer that spins on
- *       {@code relaxedPoll()} and never parks: {@code Owner} minus everything it adds (close
- *       protocol, parking, error handling);
+ *       {@code relaxedPoll()} and never parks: {@code Owner} minus everything it adds (the
+ *       close protocol, parking when idle, error handling);
+ *   <li>{@code jctoolsMpscArraySpin}, {@code jctoolsMpscLinkedSpin}: the same with JCTools'
+ *       {@code MpscAtomicArrayQueue(16384)} and {@code MpscLinkedAtomicQueue}, other
+ *       ceilings for comparison;
  *   <li>{@code synchronizedCounter}, {@code atomicLong}, {@code longAdder}: no owner at all,
  *       the producers increment a shared counter directly (what the owner pattern replaces).
  * </ul>
  *
  * <p><b>What is counted.</b> JMH's threads are the producers and each operation is one send;
  * the consumer is a thread of the variant. So that the producer-side count measures what the
- * consumer processes, every queue variant runs with the same bounded {@link Backlog}: a
- * producer waits (spin, then yield) whenever more than 1024 messages are sent and not yet
- * processed. Without it, an unbounded mailbox with faster producers would measure the
- * producers and the heap. Each consumer publishes its processed count after each message
- * (the owner does so itself; the hand-rolled consumers and the executor's task do the same
- * release store). At the end of each trial the teardown checks that the counter equals the
- * number of sends, so a variant that loses messages fails the run.
+ * consumer processes, every queue variant runs with the same bounded {@link Backlog}: every
+ * 32 sends a producer checks, and sleeps while more than 65,536 messages are sent and not yet
+ * processed. The bound is deep enough that the consumer never runs dry while producers
+ * sleep (so the figure is the consumer's capacity), and bounded so that an unbounded mailbox
+ * with faster producers cannot measure the producers and the heap instead; producers sleep
+ * rather than spin or yield so that they leave the CPU to the consumer they wait for (four
+ * producers and a consumer share 2 vCPUs here). Each consumer publishes its processed count
+ * after each message (the owner does so itself; the hand-rolled consumers and the
+ * executor's task do the same release store). At the end of each trial the teardown checks
+ * that the counter equals the number of sends, so a variant that loses messages fails the
+ * run. The counter variants have no consumer and no backlog.
  *
  * <p>Run (about 5 minutes; 4 producers and a consumer on 2 vCPUs are oversubscribed, as in
  * CPython's experiment):
@@ -84,8 +91,8 @@ public class OwnerTellBenchmark {
   /** The variant under test; see the class documentation. */
   @Param({
       "owner", "ownerBounded1024", "singleThreadExecutor", "linkedBlockingQueue",
-      "arrayBlockingQueue1024", "jctoolsMpscSpin", "jctoolsMpscArraySpin", "jctoolsMpscLinkedSpin", "synchronizedCounter", "atomicLong",
-      "longAdder"})
+      "arrayBlockingQueue1024", "jctoolsMpscSpin", "jctoolsMpscArraySpin",
+      "jctoolsMpscLinkedSpin", "synchronizedCounter", "atomicLong", "longAdder"})
   public String variant;
 
   private Variant sink;
