@@ -39,13 +39,14 @@ import org.junit.jupiter.api.Test;
  * java -cp core/target/test-classes:core/target/classes:$(cat core/target/test-classpath.txt) \
  *     io.github.gilpatterns.gil.GilFidelityTest
  * </pre>
- * Options (system properties): {@code gil.fidelity.n} (default 38),
+ * Options (system properties): {@code gil.fidelity.n} (default 40),
  * {@code gil.fidelity.repeats} (3), {@code gil.fidelity.convoySeconds} (2),
  * {@code gil.fidelity.only} ({@code fib} or {@code convoy}).
  *
  * <p>Java's {@code fib(30)} is about 55 times faster than CPython's, so the default is
- * {@code fib(38)}, about as long as CPython's {@code fib(30)} (230 ms) and 20+ switch
- * intervals per thread. Each k-thread sample is divided by a sequential run made just
+ * {@code fib(40)}: with a checkpoint per call it took 250 to 280 ms here, about as long as
+ * CPython's {@code fib(30)} (230 ms), and spans 50 switch intervals per thread ({@code fib(38)},
+ * about 100 ms, gave ratios that moved by 0.5 between runs on this 2-vCPU machine). Each k-thread sample is divided by a sequential run made just
  * before it. The assertions: N CPU-bound threads under one GIL take at least 0.8 N times
  * one run (what a GIL guarantees whatever the load); on 2+ cores, 4 threads free-threaded
  * or per interpreter take less than 0.8 times as long as under the GIL (fails when other
@@ -54,7 +55,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("fidelity")
 public class GilFidelityTest {
-  private static final int N = Integer.getInteger("gil.fidelity.n", 38);
+  private static final int N = Integer.getInteger("gil.fidelity.n", 40);
   private static final int REPEATS = Integer.getInteger("gil.fidelity.repeats", 3);
   private static final int[] THREADS = {1, 2, 4, 8};
   /** CPython 3.11.7, fib(30), switch interval 5 ms, 2 cores: wall / sequential. */
