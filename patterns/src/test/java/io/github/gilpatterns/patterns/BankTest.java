@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -194,37 +193,22 @@ class BankTest {
     for (int round = 0; round < 10; round++) {
       Bank bank = Bank.owned("bank-race-" + round, opening());
       List<List<Transfer>> accepted = new ArrayList<>();
-      CountDownLatch started = new CountDownLatch(3);
-      List<Thread> threads = new ArrayList<>();
+      SplittableRandom[] randoms = new SplittableRandom[3];
       for (int t = 0; t < 3; t++) {
-        List<Transfer> mine = new ArrayList<>();
-        accepted.add(mine);
-        final int seed = t;
-        Thread thread = new Thread(() -> {
-          SplittableRandom random = new SplittableRandom(seed);
-          started.countDown();
-          try {
-            while (true) {
-              int from = random.nextInt(ACCOUNTS);
-              int to = random.nextInt(ACCOUNTS);
-              long amount = random.nextLong(1, 400);
-              ListenableFuture<Boolean> f = bank.transfer("acct-" + from, "acct-" + to, amount);
-              mine.add(new Transfer(from, to, amount, f));
-            }
-          } catch (RejectedExecutionException closed) {
-            // done
-          }
-        });
-        threads.add(thread);
-        thread.start();
+        accepted.add(new ArrayList<>());
+        randoms[t] = new SplittableRandom(t);
       }
-      TestThreads.await(started);
-      bank.close();
+      // Each submitter touches only its own random and list; joining it publishes the list.
+      TestThreads.acceptedWhileClosing(3, (t, n) -> {
+        SplittableRandom random = randoms[t];
+        int from = random.nextInt(ACCOUNTS);
+        int to = random.nextInt(ACCOUNTS);
+        long amount = random.nextLong(1, 400);
+        ListenableFuture<Boolean> f = bank.transfer("acct-" + from, "acct-" + to, amount);
+        accepted.get(t).add(new Transfer(from, to, amount, f));
+      }, bank::close);
       long[] expected = new long[ACCOUNTS];
       java.util.Arrays.fill(expected, OPENING);
-      for (Thread t : threads) {
-        TestThreads.joinOrFail(t);
-      }
       for (List<Transfer> mine : accepted) {
         for (Transfer t : mine) {
           assertTrue(t.outcome().isDone(), "an accepted transfer was never applied");

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -175,30 +174,8 @@ class CounterManagerTest {
   void closeRacingWithIncrementsLosesNothingAccepted() throws Exception {
     for (int round = 0; round < 20; round++) {
       CounterManager counter = CounterManager.start("race-" + round);
-      AtomicLong accepted = new AtomicLong();
-      CountDownLatch started = new CountDownLatch(4);
-      Thread[] threads = new Thread[4];
-      for (int t = 0; t < threads.length; t++) {
-        threads[t] = new Thread(() -> {
-          started.countDown();
-          long mine = 0;
-          try {
-            while (true) {
-              counter.increment();
-              mine++;
-            }
-          } catch (RejectedExecutionException closed) {
-            accepted.addAndGet(mine);
-          }
-        });
-        threads[t].start();
-      }
-      await(started);
-      counter.close();
-      for (Thread t : threads) {
-        TestThreads.joinOrFail(t);
-      }
-      assertEquals(accepted.get(), counter.count(), "round " + round);
+      long accepted = TestThreads.acceptedWhileClosing(4, (t, n) -> counter.increment(), counter::close);
+      assertEquals(accepted, counter.count(), "round " + round);
     }
   }
 }

@@ -159,31 +159,9 @@ class PipelineTest {
       Pipeline<Integer> pipeline = Pipeline.<Integer>builder("race-" + round)
           .keyedStage("k", 2, i -> i, i -> i)
           .sink("count", i -> delivered.incrementAndGet());
-      AtomicLong accepted = new AtomicLong();
-      CountDownLatch started = new CountDownLatch(3);
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < 3; t++) {
-        Thread thread = new Thread(() -> {
-          started.countDown();
-          long mine = 0;
-          try {
-            while (true) {
-              pipeline.submit((int) mine);
-              mine++;
-            }
-          } catch (RejectedExecutionException closed) {
-            accepted.addAndGet(mine);
-          }
-        });
-        threads.add(thread);
-        thread.start();
-      }
-      await(started);
-      pipeline.close();
-      for (Thread t : threads) {
-        TestThreads.joinOrFail(t);
-      }
-      assertEquals(accepted.get(), delivered.get(), "round " + round);
+      long accepted =
+          TestThreads.acceptedWhileClosing(3, (t, n) -> pipeline.submit((int) n), pipeline::close);
+      assertEquals(accepted, delivered.get(), "round " + round);
     }
   }
 

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -225,34 +224,11 @@ class PrintManagerTest {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       PrintManager printer = PrintManager.start("race-printer-" + round,
           new PrintStream(bytes, false, StandardCharsets.UTF_8));
-      AtomicLong accepted = new AtomicLong();
-      CountDownLatch started = new CountDownLatch(3);
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < 3; t++) {
-        final int id = t;
-        Thread thread = new Thread(() -> {
-          started.countDown();
-          int j = 0;
-          try {
-            while (true) {
-              printer.print(job(id, j));
-              j++;
-            }
-          } catch (RejectedExecutionException closed) {
-            accepted.addAndGet(j);
-          }
-        });
-        threads.add(thread);
-        thread.start();
-      }
-      TestThreads.await(started);
-      printer.close();
-      for (Thread t : threads) {
-        TestThreads.joinOrFail(t);
-      }
+      long accepted = TestThreads.acceptedWhileClosing(
+          3, (id, j) -> printer.print(job(id, (int) j)), printer::close);
       List<String> lines = lines(bytes);
       long jobs = lines.stream().filter(l -> l.contains(" l=0/")).count();
-      assertEquals(accepted.get(), jobs, "round " + round);
+      assertEquals(accepted, jobs, "round " + round);
     }
   }
 }

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Starting threads that fail the test loudly, and joining them with a deadline. */
@@ -56,6 +58,48 @@ final class TestThreads {
     } else if (e != null) {
       throw new AssertionError(e);
     }
+  }
+
+  /** One submission of a close race: submitter {@code submitter}'s {@code n}-th call. */
+  @FunctionalInterface
+  interface Submit {
+    void submit(int submitter, long n);
+  }
+
+  /**
+   * The close race every pattern must survive: starts {@code submitters} threads that call
+   * {@code submit(i, 0)}, {@code submit(i, 1)}, ... until a call is refused with
+   * {@link RejectedExecutionException}, runs {@code close} once all of them have started, joins
+   * them with a deadline, and returns how many calls were accepted in all.
+   */
+  static long acceptedWhileClosing(int submitters, Submit submit, Runnable close)
+      throws InterruptedException {
+    AtomicLong accepted = new AtomicLong();
+    CountDownLatch started = new CountDownLatch(submitters);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < submitters; i++) {
+      final int submitter = i;
+      Thread thread = new Thread(() -> {
+        started.countDown();
+        long n = 0;
+        try {
+          while (true) {
+            submit.submit(submitter, n);
+            n++;
+          }
+        } catch (RejectedExecutionException closed) {
+          accepted.addAndGet(n);
+        }
+      }, "submitter-" + i);
+      threads.add(thread);
+      thread.start();
+    }
+    await(started);
+    close.run();
+    for (Thread t : threads) {
+      joinOrFail(t);
+    }
+    return accepted.get();
   }
 
   static void joinOrFail(Thread t) throws InterruptedException {

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -155,31 +153,8 @@ class WorkerPoolTest {
     for (int round = 0; round < 10; round++) {
       LongAdder handled = new LongAdder();
       WorkerPool<Integer> pool = WorkerPool.start("pool-race-" + round, 2, i -> handled.increment());
-      AtomicLong accepted = new AtomicLong();
-      CountDownLatch started = new CountDownLatch(3);
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < 3; t++) {
-        Thread thread = new Thread(() -> {
-          started.countDown();
-          long mine = 0;
-          try {
-            while (true) {
-              pool.submit(1);
-              mine++;
-            }
-          } catch (RejectedExecutionException closed) {
-            accepted.addAndGet(mine);
-          }
-        });
-        threads.add(thread);
-        thread.start();
-      }
-      await(started);
-      pool.close();
-      for (Thread t : threads) {
-        TestThreads.joinOrFail(t);
-      }
-      assertEquals(accepted.get(), handled.sum(), "round " + round);
+      long accepted = TestThreads.acceptedWhileClosing(3, (t, n) -> pool.submit(1), pool::close);
+      assertEquals(accepted, handled.sum(), "round " + round);
     }
   }
 
