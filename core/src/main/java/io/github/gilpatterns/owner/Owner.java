@@ -20,10 +20,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.jctools.queues.MessagePassingQueue;
-import org.jctools.queues.QueueProgressIndicators;
-import org.jctools.queues.atomic.MpscAtomicArrayQueue;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * A thread that exclusively owns a state object of type {@code S}; every other thread reaches the
@@ -42,8 +38,8 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * different senders run in the order their enqueue operations took effect (the mailbox is a
  * linearizable FIFO).
  *
- * <p><b>Mailbox.</b> By default the mailbox is unbounded (a JCTools
- * {@code MpscUnboundedAtomicArrayQueue}). With {@link Builder#mailboxCapacity(int)} it holds at
+ * <p><b>Mailbox.</b> By default the mailbox is unbounded (linked chunks of 1,024 slots, allocated
+ * as needed). With {@link Builder#mailboxCapacity(int)} it holds at
  * most that many waiting messages (exactly that many: the message currently running does not
  * count): {@code tell} and {@code ask} then block while it is full,
  * {@link #tryTell(Consumer)} returns {@code false} instead, and
@@ -101,18 +97,15 @@ public final class Owner<S> implements AutoCloseable {
   /*
    * Implementation overview.
    *
-   * Mailbox. A JCTools MPSC queue of the atomic (VarHandle/Atomic*FieldUpdater, no Unsafe)
-   * family: MpscUnboundedAtomicArrayQueue (linked chunks, CAS on the producer index) when
-   * unbounded, MpscAtomicArrayQueue when bounded. The bounded queue's array is rounded up to a
-   * power of two; offerIfBelowThreshold(m, capacity) keeps the bound exact.
+   * Mailbox. A Mailbox (this package): JCTools' MPSC array queue algorithm (linked chunks when
+   * unbounded, one array with an exact bound when bounded) with a CLOSED bit in the producer
+   * index. JCTools' queues themselves cannot be used: see "Accepting versus closing".
    *
    * Owner loop (run()). Takes up to BATCH messages with relaxedPoll() and runs each, catching
    * everything it throws, publishing the processed count after each (a release store to a
    * padded slot, so producers reading this object's fields do not see its cache line bounce).
-   * relaxedPoll rather than drain(consumer, limit): drain caches the consumer index for the
-   * whole batch, which would break a message that calls closeNow() and polls the mailbox
-   * itself. After a batch, one full fence and two volatile reads decide whether blocked
-   * producers or joiners must be signalled (Dekker with their registration, below).
+   * After a batch, one full fence and two volatile reads decide whether blocked producers or
+   * joiners must be signalled (Dekker with their registration, below).
    *
    * Idle protocol (no lost wake-up). The owner spins SPINS times over relaxedPeek() (a read of
    * the next slot only: spinning on isEmpty() would read the producer index, and every read
@@ -120,31 +113,28 @@ public final class Owner<S> implements AutoCloseable {
    * 1-producer throughput), then writes ownerParked = true (volatile), re-checks with
    * isEmpty() (which also sees an offer whose slot is not written yet) and the run state, and
    * parks only if both are unchanged. A producer, after its offer (a CAS on the producer
-   * index: volatile write), reads ownerParked (volatile); if true it CASes it back to false
-   * and unparks the owner. Sequential consistency of the volatile accesses makes "owner saw an
-   * empty mailbox" and "producer saw ownerParked == false" impossible together. While the
-   * owner is awake, producers only read ownerParked, so its cache line stays shared.
+   * index, or the volatile store that ends a chunk link: volatile writes), reads ownerParked
+   * (volatile); if true it CASes it back to false and unparks the owner. Sequential
+   * consistency of the volatile accesses makes "owner saw an empty mailbox" and "producer saw
+   * ownerParked == false" impossible together. While the owner is awake, producers only read
+   * ownerParked, so its cache line stays shared.
    *
-   * Accepting versus closing (the "checked open, then offered after the owner exited" race).
-   * A send does: (1) read runState, refuse if not RUNNING (keeps refused sends off the counters
-   * after close); (2) getAndIncrement its own stripe of `entered` (a padded LongAdder-like
-   * array, indexed by a Fibonacci hash of the thread id; two senders that collide on a stripe
-   * contend but stay correct; a locked RMW, so a full fence); (3) read runState
-   * again: not RUNNING -> count one `abandoned` and refuse; RUNNING -> the send is accepted and
-   * will be offered; (4) offer. A send that entered but does not offer (mailbox full and not
-   * waiting, interrupted, closed while blocked, the offer threw) counts one `abandoned`. So,
-   * once runState is not RUNNING, sum(entered) - abandoned == accepted sends + sends still
-   * deciding, and the owner may end exactly when, reading `abandoned` before the stripes,
-   * sum(entered) - abandoned == the mailbox's consumer index (every accepted message taken).
-   * A sender that saw RUNNING in (3) incremented its stripe before close() wrote SHUTDOWN, so
-   * the owner, reading after that write, counts it. Cost per send: one uncontended locked RMW
-   * besides the queue's own CAS; the close path alone pays for the scan.
+   * Accepting versus closing. A send is accepted exactly when its offer's CAS on the mailbox's
+   * producer index succeeds, and close() sets the CLOSED bit in that same index with a CAS, so
+   * the two are ordered by one atomic variable: every accepted offer is counted in the final
+   * index and every later offer sees the bit and is refused. Once runState is not RUNNING (set
+   * after the mailbox is closed), the owner may end exactly when its consumer index equals the
+   * mailbox's accepted count: every accepted message has been taken, including one whose sender
+   * had claimed its slot but not yet stored the message, which the owner waits for. The cost
+   * per send is the queue's own CAS and nothing else. (An earlier design checked a run state
+   * before a JCTools offer; closing it needed a locked increment per send to count the senders
+   * between their check and their offer, which halved throughput.)
    *
    * States: RUNNING -> SHUTDOWN (close: drain, then end) -> STOP (closeNow: hand the rest over)
    * -> TERMINATED (owner thread finished). Transitions only move forward (CAS loop).
    *
-   * join(). The target is indices.currentProducerIndex() at the call: it counts exactly the
-   * offers whose CAS completed, which includes every send that returned before the call.
+   * join(). The target is mailbox.acceptedCount() at the call: it counts exactly the offers
+   * whose CAS completed, which includes every send that returned before the call.
    * Messages run in index order, so processed >= target means all of them ran. A joiner
    * registers its target in joinTarget (minimum of the waiters, under `lock`), fences and
    * re-checks before awaiting `progress`; the owner, after a batch, fences and signals when
@@ -154,6 +144,9 @@ public final class Owner<S> implements AutoCloseable {
    * retries the offer and awaits `notFull`; the owner, after a batch (which freed space),
    * fences and signals if blockedProducers != 0. close()/closeNow() signal too, so blocked
    * senders wake and are refused.
+   *
+   * close() and closeNow() close the mailbox first, then move runState, so an owner that sees
+   * SHUTDOWN or STOP reads a final accepted count.
    *
    * closeNow(). Moves to STOP, signals blocked senders, interrupts and unparks the owner
    * thread, and waits for it to end. The owner stops after the message it is running, polls
@@ -178,7 +171,7 @@ public final class Owner<S> implements AutoCloseable {
   private static final int PAD = 16;
   /** Chunk size of the unbounded mailbox. */
   private static final int CHUNK = 1024;
-  /** Largest bounded mailbox; JCTools array queues hold at most 2^30 elements. */
+  /** Largest bounded mailbox (the array is a power of two of at least the capacity). */
   private static final int MAX_CAPACITY = 1 << 30;
   /** Slot of the processed count in {@link #processedSlot}. */
   private static final int PROCESSED = PAD;
@@ -198,21 +191,10 @@ public final class Owner<S> implements AutoCloseable {
 
   private final String name;
   private final S state;
-  private final MessagePassingQueue<Consumer<? super S>> mailbox;
-  /** The same queue as {@link #mailbox}: its producer and consumer indices. */
-  private final QueueProgressIndicators indices;
-  /** The same queue as {@link #mailbox} when bounded, else {@code null}. */
-  private final MpscAtomicArrayQueue<Consumer<? super S>> boundedMailbox;
-  /** Exact capacity when bounded, else {@link Integer#MAX_VALUE}. */
-  private final int capacity;
+  /** Accepts a send exactly when its offer returns OFFERED; closed before runState moves. */
+  private final Mailbox<Consumer<? super S>> mailbox;
   private final ErrorHandler errorHandler;
   private final Thread thread;
-
-  /** Striped count of sends that passed step (1); see the implementation overview. */
-  private final AtomicLongArray entered;
-  private final int stripeShift;
-  /** Sends that entered but did not offer. Touched only on refusal paths. */
-  private final AtomicLong abandoned = new AtomicLong();
   /** Messages run (including failed ones); written only by the owner thread. */
   private final AtomicLongArray processedSlot = new AtomicLongArray(2 * PAD + 1);
 
@@ -237,24 +219,8 @@ public final class Owner<S> implements AutoCloseable {
     this.name = name;
     this.state = builder.state;
     this.errorHandler = builder.errorHandler;
-    if (builder.capacity > 0) {
-      MpscAtomicArrayQueue<Consumer<? super S>> queue = new MpscAtomicArrayQueue<>(builder.capacity);
-      this.boundedMailbox = queue;
-      this.mailbox = queue;
-      this.indices = queue;
-      this.capacity = builder.capacity;
-    } else {
-      MpscUnboundedAtomicArrayQueue<Consumer<? super S>> queue =
-          new MpscUnboundedAtomicArrayQueue<>(CHUNK);
-      this.boundedMailbox = null;
-      this.mailbox = queue;
-      this.indices = queue;
-      this.capacity = Integer.MAX_VALUE;
-    }
-    int stripes = Math.min(64, Math.max(16,
-        Integer.highestOneBit(Runtime.getRuntime().availableProcessors() * 4 - 1) << 1));
-    this.stripeShift = 64 - Integer.numberOfTrailingZeros(stripes);
-    this.entered = new AtomicLongArray((stripes + 2) * PAD);
+    this.mailbox = builder.capacity > 0
+        ? Mailbox.bounded(builder.capacity) : Mailbox.unbounded(CHUNK);
     Thread t = new Thread(this::run, name);
     t.setDaemon(builder.daemon);
     this.thread = t;
@@ -307,9 +273,9 @@ public final class Owner<S> implements AutoCloseable {
    * mailbox on the owner thread itself cannot drain while the owner waits, so there {@code tell}
    * throws {@code RejectedExecutionException} at once instead of deadlocking.
    *
-   * <p>IMPLEMENTATION NOTES: lock-free when the mailbox has room (two volatile reads, one
-   * uncontended atomic increment and the queue's CAS); blocking only while a bounded mailbox is
-   * full.
+   * <p>IMPLEMENTATION NOTES: lock-free when the mailbox has room (one CAS on the mailbox's
+   * producer index, a release store of the message and a volatile read that finds the owner
+   * awake); blocking only while a bounded mailbox is full.
    *
    * @param message what to run on the owner thread with the state
    * @throws NullPointerException if {@code message} is {@code null}
@@ -398,34 +364,20 @@ public final class Owner<S> implements AutoCloseable {
    * @param nanos negative: wait as long as needed; zero: do not wait; positive: wait at most
    */
   private boolean send(Consumer<? super S> message, long nanos) throws InterruptedException {
-    if (runState != RUNNING) {
-      throw rejected();
-    }
-    entered.getAndIncrement(stripe());
-    boolean offered = false;
-    try {
-      if (runState != RUNNING) {
+    int outcome = mailbox.offer(message);
+    if (outcome != Mailbox.OFFERED) {
+      if (outcome == Mailbox.CLOSED) {
         throw rejected();
       }
-      MpscAtomicArrayQueue<Consumer<? super S>> bounded = boundedMailbox;
-      offered = bounded == null ? mailbox.offer(message)
-          : bounded.offerIfBelowThreshold(message, capacity);
-      if (!offered) {
-        if (nanos == 0L || Thread.currentThread() == thread) {
-          if (nanos < 0L) {
-            throw new RejectedExecutionException("the mailbox of owner " + name
-                + " is full and the owner thread cannot wait for itself to drain it");
-          }
-          return false;
+      if (nanos == 0L || Thread.currentThread() == thread) {
+        if (nanos < 0L) {
+          throw new RejectedExecutionException("the mailbox of owner " + name
+              + " is full and the owner thread cannot wait for itself to drain it");
         }
-        offered = awaitRoomAndOffer(message, nanos);
-        if (!offered) {
-          return false;
-        }
+        return false;
       }
-    } finally {
-      if (!offered) {
-        abandoned.incrementAndGet();
+      if (!awaitRoomAndOffer(message, nanos)) {
+        return false;
       }
     }
     if (ownerParked && OWNER_PARKED.compareAndSet(this, true, false)) {
@@ -444,11 +396,12 @@ public final class Owner<S> implements AutoCloseable {
       try {
         for (;;) {
           VarHandle.fullFence(); // Dekker with afterBatch(): registration before the retry
-          if (runState != RUNNING) {
-            throw rejected();
-          }
-          if (boundedMailbox.offerIfBelowThreshold(message, capacity)) {
+          int outcome = mailbox.offer(message);
+          if (outcome == Mailbox.OFFERED) {
             return true;
+          }
+          if (outcome == Mailbox.CLOSED) {
+            throw rejected();
           }
           if (nanos < 0L) {
             notFull.await();
@@ -464,12 +417,6 @@ public final class Owner<S> implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-  }
-
-  private int stripe() {
-    @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; getId() is the same value
-    long id = Thread.currentThread().getId();
-    return (int) ((id * 0x9E3779B97F4A7C15L) >>> stripeShift) * PAD + PAD;
   }
 
   private RejectedExecutionException rejected() {
@@ -515,7 +462,7 @@ public final class Owner<S> implements AutoCloseable {
       throw new IllegalStateException(
           "join() called on the thread of owner " + name + ", which would wait for itself");
     }
-    final long target = indices.currentProducerIndex();
+    final long target = mailbox.acceptedCount();
     if (reached(target)) {
       return true;
     }
@@ -570,6 +517,7 @@ public final class Owner<S> implements AutoCloseable {
    */
   @Override
   public void close() {
+    mailbox.close();
     advanceRunState(SHUTDOWN);
     wakeEveryone();
     if (!isOwnerThread()) {
@@ -593,6 +541,7 @@ public final class Owner<S> implements AutoCloseable {
    * @return the accepted messages that were not run, in the order they would have run
    */
   public List<Consumer<? super S>> closeNow() {
+    mailbox.close();
     advanceRunState(STOP);
     wakeEveryone();
     if (isOwnerThread()) {
@@ -684,7 +633,7 @@ public final class Owner<S> implements AutoCloseable {
     if (runState == TERMINATED) {
       return 0L;
     }
-    return Math.max(0L, indices.currentProducerIndex() - processedSlot.get(PROCESSED));
+    return Math.max(0L, mailbox.acceptedCount() - processedSlot.get(PROCESSED));
   }
 
   /**
@@ -693,7 +642,7 @@ public final class Owner<S> implements AutoCloseable {
    * @return {@code true} if this owner no longer accepts messages
    */
   public boolean isClosed() {
-    return runState != RUNNING;
+    return mailbox.isClosed();
   }
 
   /**
@@ -743,7 +692,7 @@ public final class Owner<S> implements AutoCloseable {
   }
 
   private void runLoop() {
-    final MessagePassingQueue<Consumer<? super S>> mailbox = this.mailbox;
+    final Mailbox<Consumer<? super S>> mailbox = this.mailbox;
     final AtomicLongArray processedSlot = this.processedSlot;
     long processed = 0L;
     int closingRounds = 0;
@@ -771,11 +720,11 @@ public final class Owner<S> implements AutoCloseable {
         continue;
       }
       if (rs == SHUTDOWN) {
-        if (mailbox.isEmpty()) {
+        if (n == 0) {
           if (quiescent()) {
             return; // every accepted message has run
           }
-          backOff(closingRounds++);
+          backOff(closingRounds++); // a sender has claimed a slot and not yet stored into it
         }
         continue;
       }
@@ -830,7 +779,7 @@ public final class Owner<S> implements AutoCloseable {
 
   /** Spin briefly, then park until a sender (or close) unparks the owner. */
   private void idle() {
-    final MessagePassingQueue<Consumer<? super S>> mailbox = this.mailbox;
+    final Mailbox<Consumer<? super S>> mailbox = this.mailbox;
     for (int i = 0; i < SPINS; i++) {
       // relaxedPeek reads only the next slot, as relaxedPoll does; isEmpty() would read the
       // producer index, pulling the line every offer CASes away from the producers.
@@ -851,43 +800,33 @@ public final class Owner<S> implements AutoCloseable {
   }
 
   /**
-   * Returns whether every accepted send has been taken from the mailbox; meaningful only on the
-   * owner thread once runState is not RUNNING. Reads {@code abandoned} before the stripes.
+   * Returns whether the mailbox is closed and every message it accepted has been taken; owner
+   * thread only (the consumer index is its own).
    */
   private boolean quiescent() {
-    long done = abandoned.get();
-    long sum = 0L;
-    for (int i = PAD, n = entered.length() - PAD; i < n; i += PAD) {
-      sum += entered.get(i);
-    }
-    return sum - done == indices.currentConsumerIndex();
+    return mailbox.isClosed() && mailbox.consumerIndex() == mailbox.acceptedCount();
   }
 
   /**
    * Takes every accepted message still in the mailbox (waiting for senders in the middle of an
-   * offer) and cancels the futures of asks among them. Owner thread only, after STOP.
+   * offer) and cancels the futures of asks among them. Owner thread only, after STOP (so the
+   * mailbox is closed and poll() returns null only when every accepted message is taken).
    */
   private List<Consumer<? super S>> drainUnprocessed() {
     List<Consumer<? super S>> leftovers = new ArrayList<>();
-    for (int round = 0; ; round++) {
-      Consumer<? super S> message;
-      while ((message = mailbox.poll()) != null) {
-        leftovers.add(message);
-      }
-      if (quiescent()) {
-        break;
-      }
-      backOff(round);
+    Consumer<? super S> message;
+    while ((message = mailbox.poll()) != null) {
+      leftovers.add(message);
     }
-    for (Consumer<? super S> message : leftovers) {
-      if (message instanceof Ask) {
-        ((Ask<?, ?>) message).future.cancel(false);
+    for (Consumer<? super S> leftover : leftovers) {
+      if (leftover instanceof Ask) {
+        ((Ask<?, ?>) leftover).future.cancel(false);
       }
     }
     return leftovers;
   }
 
-  /** Waiting for a sender that is between its decision and its offer: normally nanoseconds. */
+  /** Waiting for a sender between its claim of a slot and its store: normally nanoseconds. */
   private static void backOff(int round) {
     if (round < 64) {
       Thread.onSpinWait();

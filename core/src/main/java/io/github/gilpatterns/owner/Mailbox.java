@@ -1,0 +1,446 @@
+package io.github.gilpatterns.owner;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The mailbox of an {@link Owner}: a multi-producer, single-consumer FIFO that can be closed, and
+ * whose producer index carries the closed bit, so that one atomic instruction both accepts an
+ * element and orders it against {@link #close()}.
+ *
+ * <p>{@link #offer} returns {@link #OFFERED}, {@link #FULL} (bounded mailboxes only) or
+ * {@link #CLOSED}. An offer that returned {@code OFFERED} is counted in the value {@code close()}
+ * returns, and an offer that was not counted there returned {@code CLOSED}: there is no third
+ * case, so an owner that takes exactly that many elements has taken every accepted element and
+ * nothing else. A general-purpose MPSC queue cannot say this: a sender that checked "open" and
+ * then offered may land its element after the consumer has decided that the queue is finished.
+ *
+ * <p>IMPLEMENTATION NOTES: {@code offer}, {@code close} and the read-only methods may be called by
+ * any thread; {@code relaxedPoll}, {@code relaxedPeek} and {@code poll} only by the one consumer.
+ * {@code offer} and {@code close} are lock-free except while a producer of an unbounded mailbox
+ * links a new chunk (a few plain stores, once per chunk), which the others wait out;
+ * {@code relaxedPoll} and {@code relaxedPeek} are wait-free; {@code poll} waits for a producer
+ * between its claim and its store.
+ *
+ * @param <E> the type of the elements
+ */
+abstract class Mailbox<E> extends MailboxIndices {
+
+  /*
+   * Implementation overview.
+   *
+   * The algorithm is JCTools' MPSC array queues (MpscArrayQueue and, for the unbounded
+   * mailbox, BaseMpscLinkedArrayQueue): a producer claims a slot with a CAS on the producer
+   * index, then stores its element into the slot with a release store; the consumer reads the
+   * slot with an acquire load, treats null as "not yet", clears it and advances its own index
+   * with a release store. What is added is two flag bits in the producer index:
+   *
+   *   producerIndex = count << 2 | CLOSED_BIT | RESIZING_BIT
+   *
+   * count is the number of elements accepted so far. CLOSED_BIT is set once, by close(), with a
+   * CAS; every later offer sees it in the same load that precedes its CAS and returns CLOSED,
+   * and an offer whose CAS succeeded did so before the close CAS (the CAS of a closed index
+   * would fail), so the count close() reads is exactly the number of accepted offers.
+   * RESIZING_BIT (unbounded only) is held by the producer linking a new chunk; see Unbounded.
+   * close() waits while it is set, because the linking producer publishes the next index with
+   * a plain volatile store that would erase a CLOSED_BIT set meanwhile.
+   *
+   * The indices live on their own cache lines (128 bytes apart, for the adjacent-line
+   * prefetcher), in a class hierarchy because the JVM lays out superclass fields first.
+   */
+
+  /** {@link #offer} accepted the element. */
+  static final int OFFERED = 0;
+  /** {@link #offer} found a bounded mailbox full; nothing changed. */
+  static final int FULL = 1;
+  /** {@link #offer} found the mailbox closed; nothing changed. */
+  static final int CLOSED = 2;
+
+  static final long RESIZING_BIT = 1L;
+  static final long CLOSED_BIT = 2L;
+  /** One element in the producer index. */
+  static final long ONE = 4L;
+
+  /** Spins before a waiting producer or {@code close()} starts yielding. */
+  private static final int SPINS_BEFORE_YIELD = 64;
+
+  static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(Object[].class);
+
+  /**
+   * Returns an unbounded mailbox that grows by chunks of {@code chunkSize} slots.
+   *
+   * @param chunkSize slots per chunk, a power of two of at least 2
+   */
+  static <E> Mailbox<E> unbounded(int chunkSize) {
+    return new Unbounded<>(chunkSize);
+  }
+
+  /**
+   * Returns a mailbox that holds at most {@code capacity} elements.
+   *
+   * @param capacity from 1 to 2<sup>30</sup>
+   */
+  static <E> Mailbox<E> bounded(int capacity) {
+    return new Bounded<>(capacity);
+  }
+
+  /**
+   * Appends {@code e} unless the mailbox is closed or (bounded) full.
+   *
+   * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
+   */
+  abstract int offer(E e);
+
+  /** Consumer only: takes the next element, or returns {@code null} if none is visible yet. */
+  abstract E relaxedPoll();
+
+  /** Consumer only: the next element without taking it, or {@code null} if none is visible. */
+  abstract E relaxedPeek();
+
+  /**
+   * Consumer only: takes the next element, waiting for a producer that has claimed its slot but
+   * not yet stored into it; returns {@code null} only if no accepted element is left (an offer
+   * still linking a new chunk is not accepted yet; none is once the mailbox is closed).
+   */
+  final E poll() {
+    for (int spins = 0; ; spins++) {
+      E e = relaxedPoll();
+      if (e != null || consumerIndex() == acceptedCount()) {
+        return e;
+      }
+      backOff(spins);
+    }
+  }
+
+  /**
+   * Stops accepting: every later offer returns {@link #CLOSED}. Idempotent.
+   *
+   * @return the number of elements ever accepted, final from now on
+   */
+  final long close() {
+    for (int spins = 0; ; spins++) {
+      long p = lvProducerIndex();
+      if ((p & CLOSED_BIT) != 0L) {
+        return p >>> 2;
+      }
+      if ((p & RESIZING_BIT) == 0L && casProducerIndex(p, p | CLOSED_BIT)) {
+        return p >>> 2;
+      }
+      backOff(spins);
+    }
+  }
+
+  /** Whether {@link #close()} has been called (its CAS has taken effect). */
+  final boolean isClosed() {
+    return (lvProducerIndex() & CLOSED_BIT) != 0L;
+  }
+
+  /**
+   * The number of elements accepted so far: offers whose claim took effect, including any whose
+   * store is still in flight. Does not count an offer that is linking a new chunk.
+   */
+  final long acceptedCount() {
+    return lvProducerIndex() >>> 2;
+  }
+
+  /** The number of elements the consumer has taken so far. */
+  final long consumerIndex() {
+    return lvConsumerIndex();
+  }
+
+  /**
+   * Whether every accepted element has been taken. Unlike {@link #relaxedPeek()}, this sees an
+   * element whose producer has claimed its slot but not yet stored into it.
+   */
+  final boolean isEmpty() {
+    // Consumer index first: read the other way round, a concurrent offer and poll could make an
+    // empty mailbox look non-empty or a non-empty one look empty.
+    long c = lvConsumerIndex();
+    return c == acceptedCount();
+  }
+
+  /** Waiting for another thread that holds a claimed slot or the resize flag: nanoseconds. */
+  static void backOff(int spins) {
+    if (spins < SPINS_BEFORE_YIELD) {
+      Thread.onSpinWait();
+    } else {
+      Thread.yield();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Linked chunks of {@code chunkSize} slots plus one link slot. Chunks are aligned to indices:
+   * the chunk holding index i covers [i - i % chunkSize, that + chunkSize). The producer that
+   * claims the first index of a chunk that does not exist yet links it: it allocates the chunk
+   * before claiming (so that an {@link OutOfMemoryError} changes nothing), claims with a CAS
+   * that sets RESIZING_BIT instead of advancing the count, stores its element into slot 0 of the
+   * new chunk, publishes the chunk and the new limit for producers, stores the advanced index
+   * (volatile), and last links the chunk from the old one's link slot (release), which is what
+   * the consumer follows. While RESIZING_BIT is set, other producers and close() wait; the
+   * window holds no allocation, only stores. Producers read producerChunk and producerLimit
+   * after their acquire of the index; if a resize changed them meanwhile, the index changed
+   * too and their CAS fails, so an offer that succeeds used the chunk that belongs to its index.
+   * Unlike JCTools' queue, no slot of a chunk is spent on a JUMP marker: the consumer knows the
+   * boundary from the index.
+   */
+  static final class Unbounded<E> extends Mailbox<E> {
+    private final int chunkSize;
+    private final int mask;
+    /** Written only by the producer holding RESIZING_BIT, before it stores the next index. */
+    private Object[] producerChunk;
+    private long producerLimit;
+    /** Consumer only. */
+    private Object[] consumerChunk;
+    private long consumerLimit;
+
+    Unbounded(int chunkSize) {
+      if (chunkSize < 2 || Integer.bitCount(chunkSize) != 1) {
+        throw new IllegalArgumentException("chunk size must be a power of two >= 2: " + chunkSize);
+      }
+      this.chunkSize = chunkSize;
+      this.mask = chunkSize - 1;
+      Object[] first = new Object[chunkSize + 1];
+      this.producerChunk = first;
+      this.producerLimit = chunkSize;
+      this.consumerChunk = first;
+      this.consumerLimit = chunkSize;
+    }
+
+    @Override
+    int offer(E e) {
+      Object[] fresh = null;
+      for (int spins = 0; ; ) {
+        long p = lvProducerIndex();
+        if ((p & (CLOSED_BIT | RESIZING_BIT)) != 0L) {
+          if ((p & CLOSED_BIT) != 0L) {
+            return CLOSED;
+          }
+          backOff(spins++); // another producer is linking a chunk
+          continue;
+        }
+        long index = p >>> 2;
+        Object[] chunk = producerChunk;
+        if (index < producerLimit) {
+          if (casProducerIndex(p, p + ONE)) {
+            ELEMENT.setRelease(chunk, (int) index & mask, e);
+            return OFFERED;
+          }
+        } else {
+          if (fresh == null) {
+            fresh = new Object[chunkSize + 1];
+          }
+          if (casProducerIndex(p, p | RESIZING_BIT)) {
+            fresh[0] = e; // published by the release store of the link below
+            producerChunk = fresh;
+            producerLimit = index + chunkSize;
+            svProducerIndex(p + ONE); // volatile: Owner's idle protocol reads ownerParked next
+            ELEMENT.setRelease(chunk, chunkSize, fresh);
+            return OFFERED;
+          }
+        }
+      }
+    }
+
+    @Override
+    E relaxedPoll() {
+      long c = lpConsumerIndex();
+      Object[] chunk = consumerChunk;
+      if (c == consumerLimit) {
+        chunk = nextChunk(chunk, c);
+        if (chunk == null) {
+          return null;
+        }
+      }
+      int offset = (int) c & mask;
+      @SuppressWarnings("unchecked")
+      E e = (E) ELEMENT.getAcquire(chunk, offset);
+      if (e != null) {
+        chunk[offset] = null; // slots are never reused: a plain store only lets the GC have it
+        soConsumerIndex(c + 1);
+      }
+      return e;
+    }
+
+    @Override
+    E relaxedPeek() {
+      long c = lpConsumerIndex();
+      Object[] chunk = consumerChunk;
+      if (c == consumerLimit) {
+        chunk = nextChunk(chunk, c);
+        if (chunk == null) {
+          return null;
+        }
+      }
+      @SuppressWarnings("unchecked")
+      E e = (E) ELEMENT.getAcquire(chunk, (int) c & mask);
+      return e;
+    }
+
+    /** Moves the consumer to the chunk after {@code chunk}, if linked; {@code null} if not. */
+    private Object[] nextChunk(Object[] chunk, long c) {
+      Object[] next = (Object[]) ELEMENT.getAcquire(chunk, chunkSize);
+      if (next != null) {
+        consumerChunk = next;
+        consumerLimit = c + chunkSize;
+      }
+      return next;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * One array of a power-of-two size of at least {@code capacity}; the bound is exact: an offer
+   * claims index i only if i - consumerIndex < capacity. As in JCTools' MpscArrayQueue,
+   * producers cache consumerIndex + capacity in producerLimit (release-stored, acquire-loaded,
+   * possibly stale and therefore too small, never too large) and read the consumer index only
+   * when their index reaches it. The consumer clears a slot before it releases the advanced
+   * consumer index, so a producer that may claim a slot finds it cleared.
+   */
+  static final class Bounded<E> extends Mailbox<E> {
+    private static final VarHandle PRODUCER_LIMIT;
+
+    static {
+      try {
+        PRODUCER_LIMIT = MethodHandles.lookup()
+            .findVarHandle(Bounded.class, "producerLimit", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private final Object[] slots;
+    private final int mask;
+    private final long capacity;
+    @SuppressWarnings("unused") // accessed through PRODUCER_LIMIT
+    private long producerLimit;
+
+    Bounded(int capacity) {
+      if (capacity < 1 || capacity > (1 << 30)) {
+        throw new IllegalArgumentException("capacity must be between 1 and 2^30: " + capacity);
+      }
+      int size = capacity == 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1;
+      this.slots = new Object[size];
+      this.mask = size - 1;
+      this.capacity = capacity;
+      PRODUCER_LIMIT.setRelease(this, (long) capacity);
+    }
+
+    @Override
+    int offer(E e) {
+      for (;;) {
+        long p = lvProducerIndex();
+        if ((p & CLOSED_BIT) != 0L) {
+          return CLOSED;
+        }
+        long index = p >>> 2;
+        if (index >= (long) PRODUCER_LIMIT.getAcquire(this)) {
+          long limit = lvConsumerIndex() + capacity;
+          if (index >= limit) {
+            return FULL;
+          }
+          PRODUCER_LIMIT.setRelease(this, limit);
+        }
+        if (casProducerIndex(p, p + ONE)) {
+          ELEMENT.setRelease(slots, (int) index & mask, e);
+          return OFFERED;
+        }
+      }
+    }
+
+    @Override
+    E relaxedPoll() {
+      long c = lpConsumerIndex();
+      int offset = (int) c & mask;
+      @SuppressWarnings("unchecked")
+      E e = (E) ELEMENT.getAcquire(slots, offset);
+      if (e != null) {
+        slots[offset] = null; // ordered before the release store of the index that frees it
+        soConsumerIndex(c + 1);
+      }
+      return e;
+    }
+
+    @Override
+    E relaxedPeek() {
+      @SuppressWarnings("unchecked")
+      E e = (E) ELEMENT.getAcquire(slots, (int) lpConsumerIndex() & mask);
+      return e;
+    }
+  }
+}
+
+/** Cache-line padding before the producer index. */
+abstract class MailboxPad0 {
+  long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The producer index: {@code count << 2 | CLOSED_BIT | RESIZING_BIT}. */
+abstract class MailboxProducerIndex extends MailboxPad0 {
+  private static final VarHandle PRODUCER_INDEX;
+
+  static {
+    try {
+      PRODUCER_INDEX = MethodHandles.lookup()
+          .findVarHandle(MailboxProducerIndex.class, "producerIndex", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @SuppressWarnings("unused") // accessed through PRODUCER_INDEX
+  private long producerIndex;
+
+  final long lvProducerIndex() {
+    return (long) PRODUCER_INDEX.getVolatile(this);
+  }
+
+  final void svProducerIndex(long value) {
+    PRODUCER_INDEX.setVolatile(this, value);
+  }
+
+  final boolean casProducerIndex(long expected, long value) {
+    return PRODUCER_INDEX.compareAndSet(this, expected, value);
+  }
+}
+
+/** Cache-line padding between the indices. */
+abstract class MailboxPad1 extends MailboxProducerIndex {
+  long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+}
+
+/** The consumer index: written only by the consumer, with release stores. */
+abstract class MailboxConsumerIndex extends MailboxPad1 {
+  private static final VarHandle CONSUMER_INDEX;
+
+  static {
+    try {
+      CONSUMER_INDEX = MethodHandles.lookup()
+          .findVarHandle(MailboxConsumerIndex.class, "consumerIndex", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private long consumerIndex;
+
+  /** Consumer only: its own index, a plain load. */
+  final long lpConsumerIndex() {
+    return consumerIndex;
+  }
+
+  final long lvConsumerIndex() {
+    return (long) CONSUMER_INDEX.getVolatile(this);
+  }
+
+  final void soConsumerIndex(long value) {
+    CONSUMER_INDEX.setRelease(this, value);
+  }
+}
+
+/** Cache-line padding after the consumer index; the cold fields of the subclasses follow. */
+abstract class MailboxIndices extends MailboxConsumerIndex {
+  long r00, r01, r02, r03, r04, r05, r06, r07, r08, r09, r10, r11, r12, r13, r14, r15;
+}

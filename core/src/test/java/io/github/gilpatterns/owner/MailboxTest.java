@@ -1,0 +1,226 @@
+package io.github.gilpatterns.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The owner's mailbox on its own: FIFO order across chunks, the exact bound, and the property the
+ * owner's close protocol rests on: {@code close()} returns exactly the number of offers that
+ * returned {@code OFFERED}, and the consumer can take exactly those.
+ */
+class MailboxTest {
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 4, 1024})
+  void unboundedIsFifoAcrossChunks(int chunkSize) {
+    Mailbox<Integer> mailbox = Mailbox.unbounded(chunkSize);
+    int n = 10 * chunkSize + 3;
+    for (int round = 0; round < 3; round++) { // refill after draining: chunk switches mid-way
+      for (int i = 0; i < n; i++) {
+        assertEquals(Mailbox.OFFERED, mailbox.offer(i));
+      }
+      assertFalse(mailbox.isEmpty());
+      for (int i = 0; i < n; i++) {
+        assertEquals(i, mailbox.relaxedPeek());
+        assertEquals(i, mailbox.relaxedPoll());
+      }
+      assertNull(mailbox.relaxedPoll());
+      assertNull(mailbox.relaxedPeek());
+      assertNull(mailbox.poll());
+      assertTrue(mailbox.isEmpty());
+    }
+    assertEquals(3L * n, mailbox.acceptedCount());
+    assertEquals(3L * n, mailbox.consumerIndex());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 4, 1000})
+  void boundedHoldsExactlyItsCapacity(int capacity) {
+    Mailbox<Integer> mailbox = Mailbox.bounded(capacity);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < capacity; i++) {
+        assertEquals(Mailbox.OFFERED, mailbox.offer(i), "offer " + i);
+      }
+      assertEquals(Mailbox.FULL, mailbox.offer(-1));
+      // each earlier round accepted capacity + 2: the fill, one more after a poll, the shift
+      assertEquals(round * (capacity + 2L) + capacity, mailbox.acceptedCount(),
+          "FULL changed nothing");
+      assertEquals(0, mailbox.relaxedPoll());
+      assertEquals(Mailbox.OFFERED, mailbox.offer(capacity)); // one freed slot, one more offer
+      assertEquals(Mailbox.FULL, mailbox.offer(-1));
+      for (int i = 1; i <= capacity; i++) {
+        assertEquals(i, mailbox.relaxedPoll());
+      }
+      assertNull(mailbox.relaxedPoll());
+      assertTrue(mailbox.isEmpty());
+      mailbox.offer(0); // shift the ring so that the next round starts mid-array
+      mailbox.relaxedPoll();
+    }
+  }
+
+  @Test
+  void badSizesAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> Mailbox.unbounded(1));
+    assertThrows(IllegalArgumentException.class, () -> Mailbox.unbounded(24));
+    assertThrows(IllegalArgumentException.class, () -> Mailbox.bounded(0));
+    assertThrows(IllegalArgumentException.class, () -> Mailbox.bounded((1 << 30) + 1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void closeRefusesLaterOffersAndKeepsTheAcceptedOnes(boolean bounded) {
+    Mailbox<Integer> mailbox = bounded ? Mailbox.bounded(8) : Mailbox.unbounded(2);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(Mailbox.OFFERED, mailbox.offer(i));
+    }
+    assertFalse(mailbox.isClosed());
+    assertEquals(5L, mailbox.close());
+    assertTrue(mailbox.isClosed());
+    assertEquals(5L, mailbox.close(), "close is idempotent");
+    assertEquals(Mailbox.CLOSED, mailbox.offer(99));
+    assertEquals(5L, mailbox.acceptedCount());
+    for (int i = 0; i < 5; i++) {
+      assertEquals(i, mailbox.poll());
+    }
+    assertNull(mailbox.poll());
+  }
+
+  @Test
+  void closeOfAFullBoundedMailboxReportsClosedNotFull() {
+    Mailbox<Integer> mailbox = Mailbox.bounded(1);
+    mailbox.offer(1);
+    mailbox.close();
+    assertEquals(Mailbox.CLOSED, mailbox.offer(2));
+  }
+
+  @Test
+  void isEmptySeesAClaimedSlotBeforeItsStore() {
+    // What the owner's park decision relies on: accepted but not stored is not empty.
+    Mailbox<Integer> mailbox = Mailbox.unbounded(4);
+    assertTrue(mailbox.casProducerIndex(0L, Mailbox.ONE)); // a producer's claim, store pending
+    assertNull(mailbox.relaxedPeek());
+    assertFalse(mailbox.isEmpty());
+    assertEquals(1L, mailbox.acceptedCount());
+    Mailbox.ELEMENT.setRelease(slotsOf(mailbox), 0, 7); // the producer's store
+    assertEquals(7, mailbox.poll());
+    assertTrue(mailbox.isEmpty());
+  }
+
+  private static Object[] slotsOf(Mailbox<?> mailbox) {
+    try {
+      java.lang.reflect.Field field = Mailbox.Unbounded.class.getDeclaredField("producerChunk");
+      field.setAccessible(true);
+      return (Object[]) field.get(mailbox);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Four producers offer as fast as they can while the consumer drains and, half-way, a fifth
+   * thread closes: the count close() returns equals the offers that returned OFFERED, the
+   * consumer takes exactly those (each once, each producer's in order) and nothing refused.
+   * Tiny chunks and capacities make a chunk link or a full check race with nearly every close.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"unbounded:2", "unbounded:16", "bounded:1", "bounded:8"})
+  void closeRacingProducersAcceptsExactlyWhatTheConsumerTakes(String kind) throws Exception {
+    for (int round = 0; round < 20; round++) {
+      closeRace(kind);
+    }
+  }
+
+  private static void closeRace(String kind) throws Exception {
+    String[] parts = kind.split(":");
+    int size = Integer.parseInt(parts[1]);
+    Mailbox<Long> mailbox =
+        parts[0].equals("bounded") ? Mailbox.bounded(size) : Mailbox.unbounded(size);
+    int producers = 4;
+    int perProducer = 50_000;
+    long[] accepted = new long[producers];
+    AtomicLong closedAt = new AtomicLong(-1);
+    CyclicBarrier start = new CyclicBarrier(producers + 1);
+    CountDownLatch halfway = new CountDownLatch(producers);
+    List<Thread> threads = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      final int id = p;
+      threads.add(new Thread(() -> {
+        try {
+          start.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+        long n = 0;
+        for (int i = 0; i < perProducer; i++) {
+          if (i == perProducer / 2) {
+            halfway.countDown();
+          }
+          int outcome;
+          while ((outcome = mailbox.offer((long) id << 32 | i)) == Mailbox.FULL) {
+            Thread.onSpinWait();
+          }
+          if (outcome == Mailbox.CLOSED) {
+            break;
+          }
+          n++;
+        }
+        accepted[id] = n;
+        halfway.countDown(); // in case this producer was refused before half-way
+      }, "producer-" + p));
+    }
+    threads.add(new Thread(() -> {
+      try {
+        start.await(10, TimeUnit.SECONDS);
+        halfway.await();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      closedAt.set(mailbox.close());
+    }, "closer"));
+    threads.forEach(Thread::start);
+
+    long[] next = new long[producers];
+    long taken = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!(mailbox.isClosed() && mailbox.consumerIndex() == mailbox.acceptedCount())) {
+      Long e = mailbox.relaxedPoll();
+      if (e == null) {
+        if (System.nanoTime() > deadline) {
+          fail(kind + ": the consumer timed out with " + taken + " taken");
+        }
+        Thread.onSpinWait();
+        continue;
+      }
+      int id = (int) (e >>> 32);
+      assertEquals(next[id], e & 0xFFFF_FFFFL, kind + ": producer " + id + " out of order");
+      next[id]++;
+      taken++;
+    }
+    assertNull(mailbox.poll(), kind + ": an element after the final count");
+    for (Thread t : threads) {
+      t.join(TimeUnit.SECONDS.toMillis(10));
+      assertFalse(t.isAlive(), t.getName() + " did not finish");
+    }
+    long sum = 0;
+    for (int p = 0; p < producers; p++) {
+      assertEquals(accepted[p], next[p], kind + ": producer " + p + " accepted vs taken");
+      sum += accepted[p];
+    }
+    assertEquals(sum, closedAt.get(), kind + ": close() count vs accepted offers");
+    assertEquals(sum, taken);
+  }
+}
