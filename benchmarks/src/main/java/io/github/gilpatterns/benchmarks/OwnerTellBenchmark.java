@@ -47,10 +47,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code linkedBlockingQueue}, {@code arrayBlockingQueue1024}: an owner thread written
  *       by hand around {@code take()} of an unbounded {@code LinkedBlockingQueue} or an
  *       {@code ArrayBlockingQueue(1024)}, producers {@code put};
- *   <li>{@code jctoolsMpscSpin}: the ceiling, the owner's own mailbox class
- *       ({@code MpscUnboundedAtomicArrayQueue}, chunk 1024) with a consumer that spins on
+ *   <li>{@code jctoolsMpscSpin}: the ceiling, JCTools' {@code MpscUnboundedAtomicArrayQueue}
+ *       (chunk 1024; the algorithm the owner's mailbox follows) with a consumer that spins on
  *       {@code relaxedPoll()} and never parks: {@code Owner} minus everything it adds (the
- *       close protocol, parking when idle, error handling);
+ *       closed bit, parking when idle, error handling);
  *   <li>{@code jctoolsMpscArraySpin}, {@code jctoolsMpscLinkedSpin}: the same with JCTools'
  *       {@code MpscAtomicArrayQueue(16384)} and {@code MpscLinkedAtomicQueue}, other
  *       ceilings for comparison;
@@ -99,9 +99,26 @@ public class OwnerTellBenchmark {
   private int producers;
   private final Queue<Producer> producerStates = new ConcurrentLinkedQueue<>();
 
-  /** The owned state: a plain field, touched only by the consumer thread. */
-  static final class Counter {
+  /**
+   * The owned state: a plain field, touched only by the consumer thread, with 128 bytes of
+   * padding on each side. Every variant allocates its counter right after itself, and the
+   * producers read the variant's fields on every send; unpadded, the consumer's write of
+   * {@code count} after each message invalidated the producers' copy of those fields
+   * whenever the two objects shared a cache line, which depends on where a fork's heap put
+   * them: one variant measured 15 M/s in some forks and 45 M/s in others.
+   */
+  static final class Counter extends CounterValue {
+    long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+  }
+
+  /** The counter's value, after {@link CounterPadding} (superclass fields are laid out first). */
+  static class CounterValue extends CounterPadding {
     long count;
+  }
+
+  /** Padding before the counter's value. */
+  static class CounterPadding {
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
   }
 
   /** The message every producer sends. */
@@ -334,7 +351,7 @@ public class OwnerTellBenchmark {
     }
   }
 
-  /** The ceiling: the owner's mailbox class with a consumer that only spins. */
+  /** The ceiling: a raw JCTools MPSC queue with a consumer that only spins. */
   static final class JctoolsSpinVariant extends Variant {
     private final MessagePassingQueue<Consumer<Counter>> queue;
     private final Counter counter = new Counter();
