@@ -246,12 +246,9 @@ abstract class Mailbox<E> extends MailboxIndices {
     @Override
     E relaxedPoll() {
       long c = lpConsumerIndex();
-      Object[] chunk = consumerChunk;
-      if (c == consumerLimit) {
-        chunk = nextChunk(chunk, c);
-        if (chunk == null) {
-          return null;
-        }
+      Object[] chunk = chunkOf(c);
+      if (chunk == null) {
+        return null;
       }
       int offset = (int) c & mask;
       @SuppressWarnings("unchecked")
@@ -266,20 +263,22 @@ abstract class Mailbox<E> extends MailboxIndices {
     @Override
     E relaxedPeek() {
       long c = lpConsumerIndex();
-      Object[] chunk = consumerChunk;
-      if (c == consumerLimit) {
-        chunk = nextChunk(chunk, c);
-        if (chunk == null) {
-          return null;
-        }
-      }
+      Object[] chunk = chunkOf(c);
       @SuppressWarnings("unchecked")
-      E e = (E) ELEMENT.getAcquire(chunk, (int) c & mask);
+      E e = chunk == null ? null : (E) ELEMENT.getAcquire(chunk, (int) c & mask);
       return e;
     }
 
-    /** Moves the consumer to the chunk after {@code chunk}, if linked; {@code null} if not. */
-    private Object[] nextChunk(Object[] chunk, long c) {
+    /**
+     * Consumer only: the chunk holding consumer index {@code c}; at a chunk boundary, moves to
+     * the next chunk if the producer that claimed its first slot has linked it, else returns
+     * {@code null} (the element is not visible yet).
+     */
+    private Object[] chunkOf(long c) {
+      Object[] chunk = consumerChunk;
+      if (c != consumerLimit) {
+        return chunk;
+      }
       Object[] next = (Object[]) ELEMENT.getAcquire(chunk, chunkSize);
       if (next != null) {
         consumerChunk = next;
