@@ -90,7 +90,7 @@ public class OwnerTellBenchmark {
 
   /** The variant under test; see the class documentation. */
   @Param({
-      "owner", "ownerBounded1024", "singleThreadExecutor", "linkedBlockingQueue",
+      "owner", "ownerBounded1024", "ownerPlainState", "singleThreadExecutor", "linkedBlockingQueue",
       "arrayBlockingQueue1024", "jctoolsMpscSpin", "jctoolsMpscArraySpin",
       "jctoolsMpscLinkedSpin", "synchronizedCounter", "atomicLong", "longAdder"})
   public String variant;
@@ -214,6 +214,8 @@ public class OwnerTellBenchmark {
           return new OwnerVariant(0);
         case "ownerBounded1024":
           return new OwnerVariant(1024);
+        case "ownerPlainState":
+          return new PlainStateOwnerVariant();
         case "singleThreadExecutor":
           return new ExecutorVariant();
         case "linkedBlockingQueue":
@@ -267,6 +269,43 @@ public class OwnerTellBenchmark {
       return counter.count;
     }
   }
+
+  /** The owned state as a user would write it: no padding. */
+  static final class PlainCounter {
+    long count;
+  }
+
+  /**
+   * {@code Owner.start(name, new PlainCounter())}: the state allocated just before the owner,
+   * as in the class documentation of {@link Owner}, and away from this variant object (the
+   * backlog's 8 KB of counters lie between them at allocation).
+   */
+  static final class PlainStateOwnerVariant extends Variant {
+    private final Owner<PlainCounter> owner;
+
+    PlainStateOwnerVariant() {
+      this.owner = Owner.builder(new PlainCounter()).name("counter-owner").daemon(true).start();
+    }
+
+    @Override
+    void send() {
+      owner.tell(PLAIN_INCREMENT);
+    }
+
+    @Override
+    long processed() {
+      return owner.processed();
+    }
+
+    @Override
+    long close() throws Exception {
+      long count = owner.ask(c -> c.count).get();
+      owner.close();
+      return count;
+    }
+  }
+
+  static final Consumer<PlainCounter> PLAIN_INCREMENT = c -> c.count++;
 
   static final class ExecutorVariant extends Variant {
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {

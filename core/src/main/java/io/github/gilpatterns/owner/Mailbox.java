@@ -185,27 +185,13 @@ abstract class Mailbox<E> extends MailboxIndices {
    * Unlike JCTools' queue, no slot of a chunk is spent on a JUMP marker: the consumer knows the
    * boundary from the index.
    */
-  static final class Unbounded<E> extends Mailbox<E> {
-    private final int chunkSize;
-    private final int mask;
-    /** Written only by the producer holding RESIZING_BIT, before it stores the next index. */
-    private Object[] producerChunk;
-    private long producerLimit;
-    /** Consumer only. */
-    private Object[] consumerChunk;
-    private long consumerLimit;
+  static final class Unbounded<E> extends UnboundedFields<E> {
+    /** 128 bytes after the fields (a class's longs are laid out first). */
+    @SuppressWarnings("unused")
+    private long t00, t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15;
 
     Unbounded(int chunkSize) {
-      if (chunkSize < 2 || Integer.bitCount(chunkSize) != 1) {
-        throw new IllegalArgumentException("chunk size must be a power of two >= 2: " + chunkSize);
-      }
-      this.chunkSize = chunkSize;
-      this.mask = chunkSize - 1;
-      Object[] first = new Object[chunkSize + 1];
-      this.producerChunk = first;
-      this.producerLimit = chunkSize;
-      this.consumerChunk = first;
-      this.consumerLimit = chunkSize;
+      super(chunkSize);
     }
 
     @Override
@@ -288,6 +274,31 @@ abstract class Mailbox<E> extends MailboxIndices {
     }
   }
 
+  /** The fields of {@link Unbounded}: read by the producers or the consumer on every call. */
+  abstract static class UnboundedFields<E> extends Mailbox<E> {
+    final int chunkSize;
+    final int mask;
+    /** Written only by the producer holding RESIZING_BIT, before it stores the next index. */
+    Object[] producerChunk;
+    long producerLimit;
+    /** Consumer only. */
+    Object[] consumerChunk;
+    long consumerLimit;
+
+    UnboundedFields(int chunkSize) {
+      if (chunkSize < 2 || Integer.bitCount(chunkSize) != 1) {
+        throw new IllegalArgumentException("chunk size must be a power of two >= 2: " + chunkSize);
+      }
+      this.chunkSize = chunkSize;
+      this.mask = chunkSize - 1;
+      Object[] first = new Object[chunkSize + 1];
+      this.producerChunk = first;
+      this.producerLimit = chunkSize;
+      this.consumerChunk = first;
+      this.consumerLimit = chunkSize;
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   /**
@@ -298,33 +309,13 @@ abstract class Mailbox<E> extends MailboxIndices {
    * when their index reaches it. The consumer clears a slot before it releases the advanced
    * consumer index, so a producer that may claim a slot finds it cleared.
    */
-  static final class Bounded<E> extends Mailbox<E> {
-    private static final VarHandle PRODUCER_LIMIT;
-
-    static {
-      try {
-        PRODUCER_LIMIT = MethodHandles.lookup()
-            .findVarHandle(Bounded.class, "producerLimit", long.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    private final Object[] slots;
-    private final int mask;
-    private final long capacity;
-    @SuppressWarnings("unused") // accessed through PRODUCER_LIMIT
-    private long producerLimit;
+  static final class Bounded<E> extends BoundedFields<E> {
+    /** 128 bytes after the fields (a class's longs are laid out first). */
+    @SuppressWarnings("unused")
+    private long t00, t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15;
 
     Bounded(int capacity) {
-      if (capacity < 1 || capacity > (1 << 30)) {
-        throw new IllegalArgumentException("capacity must be between 1 and 2^30: " + capacity);
-      }
-      int size = capacity == 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1;
-      this.slots = new Object[size];
-      this.mask = size - 1;
-      this.capacity = capacity;
-      PRODUCER_LIMIT.setRelease(this, (long) capacity);
+      super(capacity);
     }
 
     @Override
@@ -369,11 +360,47 @@ abstract class Mailbox<E> extends MailboxIndices {
       return e;
     }
   }
+
+  /** The fields of {@link Bounded}: read by the producers or the consumer on every call. */
+  abstract static class BoundedFields<E> extends Mailbox<E> {
+    static final VarHandle PRODUCER_LIMIT;
+
+    static {
+      try {
+        PRODUCER_LIMIT = MethodHandles.lookup()
+            .findVarHandle(BoundedFields.class, "producerLimit", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final Object[] slots;
+    final int mask;
+    final long capacity;
+    /** consumerIndex + capacity as some producer last saw it; through PRODUCER_LIMIT. */
+    @SuppressWarnings("unused")
+    long producerLimit;
+
+    BoundedFields(int capacity) {
+      if (capacity < 1 || capacity > (1 << 30)) {
+        throw new IllegalArgumentException("capacity must be between 1 and 2^30: " + capacity);
+      }
+      int size = capacity == 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1;
+      this.slots = new Object[size];
+      this.mask = size - 1;
+      this.capacity = capacity;
+      PRODUCER_LIMIT.setRelease(this, (long) capacity);
+    }
+  }
 }
 
-/** Cache-line padding before the producer index. */
+/**
+ * Cache-line padding before the producer index; the {@code int} fills the 4-byte gap after a
+ * compressed object header, where the JVM would otherwise put a field of a subclass.
+ */
 abstract class MailboxPad0 {
-  long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+  int p00;
+  long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
 }
 
 /** The producer index: {@code count << 2 | CLOSED_BIT | RESIZING_BIT}. */

@@ -92,7 +92,7 @@ import java.util.function.Function;
  *
  * @param <S> the type of the owned state
  */
-public final class Owner<S> implements AutoCloseable {
+public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
 
   /*
    * Implementation overview.
@@ -101,7 +101,7 @@ public final class Owner<S> implements AutoCloseable {
    * unbounded, one array with an exact bound when bounded) with a CLOSED bit in the producer
    * index. JCTools' queues themselves cannot be used: see "Accepting versus closing".
    *
-   * Owner loop (run()). Takes up to BATCH messages with relaxedPoll() and runs each, catching
+   * Owner loop (runLoop()). Takes up to BATCH messages with relaxedPoll() and runs each, catching
    * everything it throws, publishing the processed count after each (a release store to a
    * padded slot, so producers reading this object's fields do not see its cache line bounce).
    * After a batch, one full fence and two volatile reads decide whether blocked producers or
@@ -129,6 +129,12 @@ public final class Owner<S> implements AutoCloseable {
    * per send is the queue's own CAS and nothing else. (An earlier design checked a run state
    * before a JCTools offer; closing it needed a locked increment per send to count the senders
    * between their check and their offer, which halved throughput.)
+   *
+   * Layout. The fields that every send or every message reads live in OwnerHotFields, between
+   * 128 bytes of padding on each side (OwnerPadding before, this class's first longs after),
+   * so that no neighbouring object shares their cache lines; the usual neighbour is the owned
+   * state, allocated just before the owner and written after every message. The mailbox pads
+   * its own indices and fields the same way.
    *
    * States: RUNNING -> SHUTDOWN (close: drain, then end) -> STOP (closeNow: hand the rest over)
    * -> TERMINATED (owner thread finished). Transitions only move forward (CAS loop).
@@ -167,14 +173,10 @@ public final class Owner<S> implements AutoCloseable {
   private static final int BATCH = 256;
   /** Empty-mailbox checks before the owner parks. */
   private static final int SPINS = 256;
-  /** Longs between two hot counters: 128 bytes, two cache lines (adjacent-line prefetch). */
-  private static final int PAD = 16;
   /** Chunk size of the unbounded mailbox. */
   private static final int CHUNK = 1024;
   /** Largest bounded mailbox (the array is a power of two of at least the capacity). */
   private static final int MAX_CAPACITY = 1 << 30;
-  /** Slot of the processed count in {@link #processedSlot}. */
-  private static final int PROCESSED = PAD;
 
   private static final VarHandle RUN_STATE;
   private static final VarHandle OWNER_PARKED;
@@ -182,26 +184,21 @@ public final class Owner<S> implements AutoCloseable {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      RUN_STATE = lookup.findVarHandle(Owner.class, "runState", int.class);
-      OWNER_PARKED = lookup.findVarHandle(Owner.class, "ownerParked", boolean.class);
+      RUN_STATE = lookup.findVarHandle(OwnerHotFields.class, "runState", int.class);
+      OWNER_PARKED = lookup.findVarHandle(OwnerHotFields.class, "ownerParked", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private final String name;
-  private final S state;
-  /** Accepts a send exactly when its offer returns OFFERED; closed before runState moves. */
-  private final Mailbox<Consumer<? super S>> mailbox;
-  private final ErrorHandler errorHandler;
-  private final Thread thread;
-  /** Messages run (including failed ones); written only by the owner thread. */
-  private final AtomicLongArray processedSlot = new AtomicLongArray(2 * PAD + 1);
+  // The fields every send and every message read (mailbox, state, thread, processedSlot,
+  // runState, ownerParked) are in OwnerHotFields, after 128 bytes of padding; these longs,
+  // laid out first among this class's fields, are the 128 bytes after them.
+  @SuppressWarnings("unused")
+  private long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
-  /** RUNNING, SHUTDOWN, STOP or TERMINATED; only moves forward. Read by every send. */
-  private volatile int runState;
-  /** The owner has announced it is about to park; see the idle protocol. */
-  private volatile boolean ownerParked;
+  private final String name;
+  private final ErrorHandler errorHandler;
 
   /** Guards the slow paths: blocked senders, joiners. Never held while a message runs. */
   private final ReentrantLock lock = new ReentrantLock();
@@ -216,14 +213,10 @@ public final class Owner<S> implements AutoCloseable {
   private final AtomicReference<List<Consumer<? super S>>> handover = new AtomicReference<>();
 
   private Owner(Builder<S> builder, String name) {
+    super(builder.capacity > 0 ? Mailbox.bounded(builder.capacity) : Mailbox.unbounded(CHUNK),
+        builder.state, name, builder.daemon);
     this.name = name;
-    this.state = builder.state;
     this.errorHandler = builder.errorHandler;
-    this.mailbox = builder.capacity > 0
-        ? Mailbox.bounded(builder.capacity) : Mailbox.unbounded(CHUNK);
-    Thread t = new Thread(this::run, name);
-    t.setDaemon(builder.daemon);
-    this.thread = t;
   }
 
   /**
@@ -674,7 +667,8 @@ public final class Owner<S> implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // The owner thread
 
-  private void run() {
+  @Override
+  void runOwnerThread() {
     try {
       runLoop();
     } catch (Throwable t) { // a bug in this class: never from a message

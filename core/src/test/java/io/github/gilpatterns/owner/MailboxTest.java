@@ -121,13 +121,7 @@ class MailboxTest {
   }
 
   private static Object[] slotsOf(Mailbox<?> mailbox) {
-    try {
-      java.lang.reflect.Field field = Mailbox.Unbounded.class.getDeclaredField("producerChunk");
-      field.setAccessible(true);
-      return (Object[]) field.get(mailbox);
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
+    return ((Mailbox.Unbounded<?>) mailbox).producerChunk;
   }
 
   /**
