@@ -43,6 +43,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <ul>
  *   <li>{@code owner}: {@link Owner#tell} with the default unbounded mailbox;
  *   <li>{@code ownerBounded1024}: the same with {@code mailboxCapacity(1024)};
+ *   <li>{@code ownerPlainState}: {@code Owner.start(name, new PlainCounter())}, the owned state
+ *       as a user writes it, unpadded and allocated just before the owner (the other variants'
+ *       counters are padded; see {@link Counter});
  *   <li>{@code singleThreadExecutor}: {@code Executors.newSingleThreadExecutor().execute(..)};
  *   <li>{@code linkedBlockingQueue}, {@code arrayBlockingQueue1024}: an owner thread written
  *       by hand around {@code take()} of an unbounded {@code LinkedBlockingQueue} or an
