@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -86,8 +87,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * runs a GilTask around every command; Guava's AbstractListeningExecutorService turns
    * submit/invokeAll into ListenableFutures that reach execute() as Runnables.
    *
-   * GilTask state machine (an AtomicInteger): NEW -> WAITING (the worker took it and is
-   * waiting for the GIL; the task is in `waiting`) -> RUNNING (CAS after the GIL is
+   * GilTask state machine (a volatile int): NEW -> WAITING (the worker took it and is
+   * waiting for the GIL; its Worker's `waitingFor` points to it) -> RUNNING (CAS after the GIL is
    * taken) or ABANDONED (CAS by shutdownNow(), which returns the command). shutdownNow()
    * marks before it interrupts, so an interrupted waiter can tell "shutdownNow claimed my
    * task" (give up) from any other interrupt (remember it, keep waiting, run the task with
@@ -95,9 +96,17 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * wins the GIL after being abandoned finds the CAS to RUNNING failing, drops the GIL and
    * does not run the task.
    *
-   * Per-interpreter workers: the thread factory gives the k-th worker thread gils[k % n]
-   * through `workerGil`; since a GilTask never lets an exception escape, workers are never
-   * replaced and k < n for the life of the pool.
+   * Workers. The thread factory gives every worker thread a Worker (through the `worker`
+   * thread-local, and listed in `workers` for shutdownNow()): its GIL (the shared one, or
+   * gils[k % n] for the k-th worker per interpreter) and the task it is waiting for the GIL
+   * to run, if any. A worker waits for at most one task at a time, so shutdownNow() finds
+   * every waiting task by reading one field per worker; a task pays two release stores for
+   * this (an earlier version added every task to a concurrent set and removed it again,
+   * about a third of the executor's cost per task). Since a GilTask never lets an exception
+   * escape, workers are never replaced and k < n for the life of the pool. A task that
+   * starts waiting just after shutdownNow() read its worker's field is not returned; the
+   * interrupt that follows finds it not ABANDONED, so it keeps waiting and runs with the
+   * interrupt status set, as any task interrupted while waiting does: never dropped.
    *
    * Thread names come from Threads.factory(prefix): prefix-P_T, P counting executors of
    * that kind in the JVM, T the workers of this one.
@@ -114,10 +123,10 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   /** The shared GIL, or null per interpreter. */
   private final Gil sharedGil;
   private final List<Gil> gils;
-  /** Per interpreter: the GIL of the current worker thread. */
-  private final ThreadLocal<Gil> workerGil = new ThreadLocal<>();
-  /** Tasks whose worker is waiting for the GIL. */
-  private final Set<GilTask> waiting = ConcurrentHashMap.newKeySet();
+  /** The Worker of the current thread, if it is a worker of this executor. */
+  private final ThreadLocal<Worker> worker = new ThreadLocal<>();
+  /** Every worker ever created; read by shutdownNow(). */
+  private final ConcurrentLinkedQueue<Worker> workers = new ConcurrentLinkedQueue<>();
   /** "ThreadPoolExecutor" or "InterpreterPoolExecutor". */
   private final String kind;
 
@@ -126,17 +135,17 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     this.gils = gils;
     this.kind = prefix;
     ThreadFactory named = Threads.factory(prefix);
-    ThreadFactory factory = named;
-    if (sharedGil == null) {
-      AtomicInteger workerNumber = new AtomicInteger();
-      factory = r -> {
-        Gil own = gils.get(workerNumber.getAndIncrement() % gils.size());
-        return named.newThread(() -> {
-          workerGil.set(own);
-          r.run();
-        });
-      };
-    }
+    AtomicInteger workerNumber = new AtomicInteger();
+    ThreadFactory factory = r -> {
+      Worker w = new Worker(
+          sharedGil != null ? sharedGil : gils.get(workerNumber.getAndIncrement() % gils.size()));
+      Thread t = named.newThread(() -> {
+        worker.set(w);
+        r.run();
+      });
+      workers.add(w);
+      return t;
+    };
     this.pool = new ThreadPoolExecutor(maxWorkers, maxWorkers, 0L, TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(), factory);
   }
@@ -225,8 +234,9 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   @Override
   public List<Runnable> shutdownNow() {
     List<Runnable> notRun = new ArrayList<>();
-    for (GilTask t : waiting) {
-      if (t.state.compareAndSet(WAITING, ABANDONED)) {
+    for (Worker w : workers) {
+      GilTask t = w.waitingFor;
+      if (t != null && t.compareAndSetState(WAITING, ABANDONED)) {
         notRun.add(t.command);
       }
     }
@@ -421,41 +431,68 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
         + (sharedGil != null ? ", gil=" + sharedGil : ", gils=" + gils.size()) + "]";
   }
 
-  private Gil gilOfCurrentWorker() {
-    if (sharedGil != null) {
-      return sharedGil;
-    }
-    Gil g = workerGil.get();
-    if (g == null) {
+  private Worker currentWorker() {
+    Worker w = worker.get();
+    if (w == null) {
       throw new IllegalStateException("not a worker of " + this);
     }
-    return g;
+    return w;
+  }
+
+  /** A worker thread's GIL, and the task it is waiting for the GIL to run. */
+  private static final class Worker {
+    final Gil gil;
+    /** Set (release) while this worker waits for the GIL to run the task, else null. */
+    volatile GilTask waitingFor;
+
+    Worker(Gil gil) {
+      this.gil = gil;
+    }
+  }
+
+  private static final VarHandle WAITING_FOR;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      WAITING_FOR = lookup.findVarHandle(Worker.class, "waitingFor", GilTask.class);
+      STATE = lookup.findVarHandle(GilTask.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 
   /** A command wrapped to run holding the worker's GIL. */
   private final class GilTask implements Runnable {
     final Runnable command;
-    final AtomicInteger state = new AtomicInteger(NEW);
+    /** NEW, WAITING, RUNNING or ABANDONED; see the implementation overview. */
+    volatile int state; // NEW == 0
 
     GilTask(Runnable command) {
       this.command = command;
     }
 
+    boolean compareAndSetState(int expected, int value) {
+      return STATE.compareAndSet(this, expected, value);
+    }
+
     @Override
     public void run() {
-      Gil gil = gilOfCurrentWorker();
-      if (!state.compareAndSet(NEW, WAITING)) {
+      Worker w = currentWorker();
+      Gil gil = w.gil;
+      if (!compareAndSetState(NEW, WAITING)) {
         return;
       }
       boolean interrupted = false;
-      waiting.add(this);
+      WAITING_FOR.setRelease(w, this);
       try {
         while (true) {
           try {
             gil.acquire();
             break;
           } catch (InterruptedException e) {
-            if (state.get() == ABANDONED) {
+            if (state == ABANDONED) {
               // shutdownNow() has taken this task back: give up the wait.
               Thread.currentThread().interrupt();
               return;
@@ -464,9 +501,9 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
           }
         }
       } finally {
-        waiting.remove(this);
+        WAITING_FOR.setRelease(w, null);
       }
-      if (!state.compareAndSet(WAITING, RUNNING)) {
+      if (!compareAndSetState(WAITING, RUNNING)) {
         // Abandoned by shutdownNow() after we won the GIL: do not run it.
         gil.release();
         Thread.currentThread().interrupt();
