@@ -153,8 +153,9 @@ abstract class Mailbox<E> extends MailboxIndices {
    * element whose producer has claimed its slot but not yet stored into it.
    */
   final boolean isEmpty() {
-    // Consumer index first: read the other way round, a concurrent offer and poll could make an
-    // empty mailbox look non-empty or a non-empty one look empty.
+    // Consumer index first, so that a concurrent offer or poll can only make the answer err
+    // toward "not empty"; read the other way round, a poll and an offer between the two reads
+    // could report "empty" while an element is there.
     long c = lvConsumerIndex();
     return c == acceptedCount();
   }
