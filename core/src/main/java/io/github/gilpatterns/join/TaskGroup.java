@@ -2,6 +2,7 @@ package io.github.gilpatterns.join;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.ListenableFutureTask;
+import com.google.common.util.concurrent.Uninterruptibles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -294,14 +295,7 @@ public final class TaskGroup implements AutoCloseable {
       lock.unlock();
     }
     for (Thread thread : ended) {
-      while (true) {
-        try {
-          thread.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
+      Uninterruptibles.joinUninterruptibly(thread);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();

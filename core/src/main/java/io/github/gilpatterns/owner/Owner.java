@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
+import com.google.common.util.concurrent.Uninterruptibles;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -514,7 +515,7 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
     advanceRunState(SHUTDOWN);
     wakeEveryone();
     if (!isOwnerThread()) {
-      awaitThreadEndUninterruptibly();
+      Uninterruptibles.joinUninterruptibly(thread);
     }
   }
 
@@ -541,7 +542,7 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
       return drainUnprocessed();
     }
     thread.interrupt();
-    awaitThreadEndUninterruptibly();
+    Uninterruptibles.joinUninterruptibly(thread);
     List<Consumer<? super S>> leftovers = handover.getAndSet(List.of());
     return leftovers == null ? List.of() : leftovers;
   }
@@ -563,21 +564,6 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
       progress.signalAll();
     } finally {
       lock.unlock();
-    }
-  }
-
-  private void awaitThreadEndUninterruptibly() {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 

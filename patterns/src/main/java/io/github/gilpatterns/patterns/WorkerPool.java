@@ -2,6 +2,7 @@ package io.github.gilpatterns.patterns;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.Uninterruptibles;
 import io.github.gilpatterns.join.Threads;
 import io.github.gilpatterns.queue.JoinableQueue;
 import io.github.gilpatterns.queue.QueueShutdownException;
@@ -245,22 +246,10 @@ public final class WorkerPool<T> implements AutoCloseable {
   public void close() {
     queue.shutdown();
     Thread current = Thread.currentThread();
-    boolean interrupted = false;
     for (Thread worker : workers) {
-      if (worker == current) {
-        continue;
+      if (worker != current) {
+        Uninterruptibles.joinUninterruptibly(worker);
       }
-      while (true) {
-        try {
-          worker.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (interrupted) {
-      current.interrupt();
     }
   }
 
