@@ -2,6 +2,7 @@ package io.github.gilpatterns.owner;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The mailbox of an {@link Owner}: a multi-producer, single-consumer FIFO that can be closed, and
@@ -61,8 +62,12 @@ abstract class Mailbox<E> extends MailboxIndices {
   /** One element in the producer index. */
   static final long ONE = 4L;
 
-  /** Spins before a waiting producer or {@code close()} starts yielding. */
+  /** Largest bounded mailbox (the array is a power of two of at least the capacity). */
+  static final int MAX_CAPACITY = 1 << 30;
+  /** Rounds of {@link #backOff} that spin, then that yield; later rounds sleep 50 us. */
   private static final int SPINS_BEFORE_YIELD = 64;
+  private static final int YIELDS_BEFORE_SLEEP = 64;
+  private static final long SLEEP_NANOS = 50_000L;
 
   static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(Object[].class);
 
@@ -160,12 +165,17 @@ abstract class Mailbox<E> extends MailboxIndices {
     return c == acceptedCount();
   }
 
-  /** Waiting for another thread that holds a claimed slot or the resize flag: nanoseconds. */
-  static void backOff(int spins) {
-    if (spins < SPINS_BEFORE_YIELD) {
+  /**
+   * One round of waiting for another thread that holds a claimed slot or the resize flag:
+   * normally nanoseconds, so spin first; yield, then sleep, in case that thread was preempted.
+   */
+  static void backOff(int round) {
+    if (round < SPINS_BEFORE_YIELD) {
       Thread.onSpinWait();
-    } else {
+    } else if (round < SPINS_BEFORE_YIELD + YIELDS_BEFORE_SLEEP) {
       Thread.yield();
+    } else {
+      LockSupport.parkNanos(SLEEP_NANOS);
     }
   }
 
@@ -383,7 +393,7 @@ abstract class Mailbox<E> extends MailboxIndices {
     long producerLimit;
 
     BoundedFields(int capacity) {
-      if (capacity < 1 || capacity > (1 << 30)) {
+      if (capacity < 1 || capacity > MAX_CAPACITY) {
         throw new IllegalArgumentException("capacity must be between 1 and 2^30: " + capacity);
       }
       int size = capacity == 1 ? 1 : Integer.highestOneBit(capacity - 1) << 1;

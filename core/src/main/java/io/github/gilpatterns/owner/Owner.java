@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -176,8 +175,6 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
   private static final int SPINS = 256;
   /** Chunk size of the unbounded mailbox. */
   private static final int CHUNK = 1024;
-  /** Largest bounded mailbox (the array is a power of two of at least the capacity). */
-  private static final int MAX_CAPACITY = 1 << 30;
 
   private static final VarHandle RUN_STATE;
   private static final VarHandle OWNER_PARKED;
@@ -704,7 +701,7 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
           if (quiescent()) {
             return; // every accepted message has run
           }
-          backOff(closingRounds++); // a sender has claimed a slot and not yet stored into it
+          Mailbox.backOff(closingRounds++); // a sender has claimed a slot, not yet stored
         }
         continue;
       }
@@ -806,17 +803,6 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
     return leftovers;
   }
 
-  /** Waiting for a sender between its claim of a slot and its store: normally nanoseconds. */
-  private static void backOff(int round) {
-    if (round < 64) {
-      Thread.onSpinWait();
-    } else if (round < 128) {
-      Thread.yield();
-    } else {
-      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
-    }
-  }
-
   private static long toNanosSaturated(Duration duration) {
     try {
       return duration.toNanos();
@@ -893,7 +879,7 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
      *     2<sup>30</sup>
      */
     public Builder<S> mailboxCapacity(int capacity) {
-      if (capacity < 1 || capacity > MAX_CAPACITY) {
+      if (capacity < 1 || capacity > Mailbox.MAX_CAPACITY) {
         throw new IllegalArgumentException(
             "mailbox capacity must be between 1 and 2^30, was " + capacity);
       }

@@ -29,7 +29,7 @@ abstract class OwnerHotFields<S> extends OwnerPadding {
   final Thread thread;
   /** Messages run (including failed ones) at {@link #PROCESSED}; written only by the owner. */
   final AtomicLongArray processedSlot = new AtomicLongArray(2 * PAD + 1);
-  /** RUNNING, SHUTDOWN, STOP or TERMINATED; only moves forward. Read by every send. */
+  /** RUNNING, SHUTDOWN, STOP or TERMINATED; only moves forward. Read by the owner loop. */
   volatile int runState;
   /** The owner has announced it is about to park; see the idle protocol. */
   volatile boolean ownerParked;
