@@ -1,0 +1,20 @@
+/**
+ * gilpatterns' primitives: an {@link io.github.gilpatterns.owner.Owner} thread that owns a state,
+ * Python's joinable
+ * {@link io.github.gilpatterns.queue.JoinableQueue}, the join helpers
+ * {@link io.github.gilpatterns.join.Threads} and {@link io.github.gilpatterns.join.TaskGroup},
+ * and an emulated CPython {@link io.github.gilpatterns.gil.Gil}.
+ *
+ * <p>Guava is the one runtime dependency ({@code ListenableFuture} appears in the API, so it is
+ * required transitively). The JSpecify and Error Prone annotations are needed only to compile.
+ */
+module io.github.gilpatterns.core {
+  requires transitive com.google.common;
+  requires static transitive org.jspecify;
+  requires static com.google.errorprone.annotations;
+
+  exports io.github.gilpatterns.gil;
+  exports io.github.gilpatterns.join;
+  exports io.github.gilpatterns.owner;
+  exports io.github.gilpatterns.queue;
+}
