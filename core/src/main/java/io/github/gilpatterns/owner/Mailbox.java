@@ -42,7 +42,8 @@ abstract class Mailbox<E> extends MailboxIndices {
    * CAS; every later offer sees it in the same load that precedes its CAS and returns CLOSED,
    * and an offer whose CAS succeeded did so before the close CAS (the CAS of a closed index
    * would fail), so the count close() reads is exactly the number of accepted offers.
-   * RESIZING_BIT (unbounded only) is held by the producer linking a new chunk; see Unbounded.
+   * RESIZING_BIT (unbounded and ring) is held by the producer switching to the next chunk;
+   * see Unbounded and Ring.
    * close() waits while it is set, because the linking producer publishes the next index with
    * a plain volatile store that would erase a CLOSED_BIT set meanwhile.
    *
@@ -62,8 +63,10 @@ abstract class Mailbox<E> extends MailboxIndices {
   /** One element in the producer index. */
   static final long ONE = 4L;
 
-  /** Largest bounded mailbox (the array is a power of two of at least the capacity). */
+  /** Largest bounded mailbox. */
   static final int MAX_CAPACITY = 1 << 30;
+  /** Slots per chunk: of the unbounded mailbox, and of a bounded one larger than that. */
+  static final int CHUNK = 1024;
   /** Rounds of {@link #backOff} that spin, then that yield; later rounds sleep 50 us. */
   private static final int SPINS_BEFORE_YIELD = 64;
   private static final int YIELDS_BEFORE_SLEEP = 64;
@@ -81,12 +84,25 @@ abstract class Mailbox<E> extends MailboxIndices {
   }
 
   /**
-   * Returns a mailbox that holds at most {@code capacity} elements.
+   * Returns a mailbox that holds at most {@code capacity} elements: one array allocated now when
+   * the capacity is at most {@link #CHUNK}, else a ring of chunks of that size that grows as the
+   * backlog does.
    *
    * @param capacity from 1 to 2<sup>30</sup>
    */
   static <E> Mailbox<E> bounded(int capacity) {
-    return new Bounded<>(capacity);
+    return capacity <= CHUNK ? new Bounded<>(capacity) : new Ring<>(capacity, CHUNK);
+  }
+
+  /**
+   * Returns a bounded mailbox built as a ring of chunks of {@code chunkSize} slots, whatever
+   * the capacity (for tests: small chunks exercise the chunk switches).
+   *
+   * @param capacity from 1 to 2<sup>30</sup>
+   * @param chunkSize a power of two of at least 2
+   */
+  static <E> Mailbox<E> ring(int capacity, int chunkSize) {
+    return new Ring<>(capacity, chunkSize);
   }
 
   /**
@@ -400,6 +416,224 @@ abstract class Mailbox<E> extends MailboxIndices {
       this.slots = new Object[size];
       this.mask = size - 1;
       this.capacity = capacity;
+      PRODUCER_LIMIT.setRelease(this, (long) capacity);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A bounded mailbox whose memory follows its backlog: a ring of chunks of {@code chunkSize}
+   * slots that starts as one chunk linked to itself and grows by one chunk each time the
+   * producer reaches the end of a chunk whose successor in the ring still holds elements the
+   * consumer has not taken; a successor the consumer has left is reused. The bound is exact,
+   * checked as in {@link Bounded}; it also bounds the ring, to ceil(capacity / chunkSize) + 1
+   * chunks, because a producer at most {@code capacity} indices ahead of the consumer is at most
+   * that many chunks ahead. This is what JCTools' {@code MpscChunkedArrayQueue} achieves with
+   * JUMP markers; here chunks are aligned to indices, as in {@link Unbounded}.
+   *
+   * <p>Chunk switch: the producer that claims index {@code end} (the first index after its chunk)
+   * does it holding RESIZING_BIT. It reads the consumer index: if the successor's current use
+   * ended at or before it, the consumer has left the successor, and the producer reuses it by
+   * release-storing its new {@code start}; otherwise it links a fresh chunk (allocated before
+   * the claim, so that an {@link OutOfMemoryError} changes nothing) between the two. Either
+   * way it stores its element into slot 0, publishes the chunk for producers, and last stores
+   * the advanced index (volatile), after which the other producers go on. A stale consumer index
+   * can only make the producer insert a chunk it did not need; it never reuses a chunk the
+   * consumer is in. The consumer, at the end of its chunk, follows the link and moves into the
+   * chunk only if that chunk's {@code start} is its index: a consumer that read the link just
+   * before a fresh chunk was inserted sees the successor's old start and reads the link again
+   * on its next poll.
+   */
+  static final class Ring<E> extends RingFields<E> {
+    /** 128 bytes after the fields (a class's longs are laid out first). */
+    @SuppressWarnings("unused")
+    private long t00, t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, t14, t15;
+
+    Ring(int capacity, int chunkSize) {
+      super(capacity, chunkSize);
+    }
+
+    @Override
+    int offer(E e) {
+      Chunk fresh = null;
+      for (int spins = 0; ; ) {
+        long p = lvProducerIndex();
+        if ((p & (CLOSED_BIT | RESIZING_BIT)) != 0L) {
+          if ((p & CLOSED_BIT) != 0L) {
+            return CLOSED;
+          }
+          backOff(spins++); // another producer is switching chunks
+          continue;
+        }
+        long index = p >>> 2;
+        if (index >= (long) PRODUCER_LIMIT.getAcquire(this)) {
+          long limit = lvConsumerIndex() + capacity;
+          if (index >= limit) {
+            return FULL;
+          }
+          PRODUCER_LIMIT.setRelease(this, limit);
+        }
+        Chunk chunk = producerChunk;
+        if (index < producerEnd) {
+          if (casProducerIndex(p, p + ONE)) {
+            ELEMENT.setRelease(chunk.slots, (int) index & mask, e);
+            return OFFERED;
+          }
+          continue;
+        }
+        Chunk next = chunk.next; // stable: only the producer holding RESIZING_BIT writes it
+        if (fresh == null && !consumerLeft(next)) {
+          fresh = new Chunk(chunkSize);
+        }
+        if (casProducerIndex(p, p | RESIZING_BIT)) {
+          Chunk target;
+          if (consumerLeft(next)) {
+            target = next;
+            Chunk.START.setRelease(target, index);
+          } else {
+            target = fresh; // non-null: the consumer index only grows, so it was in next then too
+            target.start = index; // published by the release store of the link
+            target.next = next;
+            Chunk.NEXT.setRelease(chunk, target);
+          }
+          ELEMENT.setRelease(target.slots, 0, e);
+          producerChunk = target;
+          producerEnd = index + chunkSize;
+          svProducerIndex(p + ONE); // volatile: publishes the fields above to the next producer
+          return OFFERED;
+        }
+      }
+    }
+
+    /** Whether the consumer has taken every element of {@code chunk}'s current use. */
+    private boolean consumerLeft(Chunk chunk) {
+      return (long) Chunk.START.getAcquire(chunk) + chunkSize <= lvConsumerIndex();
+    }
+
+    @Override
+    E relaxedPoll() {
+      long c = lpConsumerIndex();
+      Chunk chunk = chunkOf(c);
+      if (chunk == null) {
+        return null;
+      }
+      Object[] slots = chunk.slots;
+      int offset = (int) c & mask;
+      @SuppressWarnings("unchecked")
+      E e = (E) ELEMENT.getAcquire(slots, offset);
+      if (e != null) {
+        slots[offset] = null; // ordered before the release store of the index that frees it
+        soConsumerIndex(c + 1);
+      }
+      return e;
+    }
+
+    @Override
+    E relaxedPeek() {
+      long c = lpConsumerIndex();
+      Chunk chunk = chunkOf(c);
+      @SuppressWarnings("unchecked")
+      E e = chunk == null ? null : (E) ELEMENT.getAcquire(chunk.slots, (int) c & mask);
+      return e;
+    }
+
+    /**
+     * Consumer only: the chunk holding consumer index {@code c}; at a chunk boundary, moves to
+     * the linked chunk once its start is {@code c}, else returns {@code null}.
+     */
+    private Chunk chunkOf(long c) {
+      Chunk chunk = consumerChunk;
+      if (c != consumerEnd) {
+        return chunk;
+      }
+      Chunk next = (Chunk) Chunk.NEXT.getAcquire(chunk);
+      if ((long) Chunk.START.getAcquire(next) != c) {
+        return null; // not switched to yet
+      }
+      consumerChunk = next;
+      consumerEnd = c + chunkSize;
+      return next;
+    }
+
+    /** The number of chunks in the ring, for tests; consumer only, while nobody offers. */
+    int chunks() {
+      int n = 1;
+      for (Chunk c = consumerChunk.next; c != consumerChunk; c = c.next) {
+        n++;
+      }
+      return n;
+    }
+  }
+
+  /** One chunk of a {@link Ring}: its slots, the first index of its current use, its successor. */
+  static final class Chunk {
+    static final VarHandle START;
+    static final VarHandle NEXT;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        START = lookup.findVarHandle(Chunk.class, "start", long.class);
+        NEXT = lookup.findVarHandle(Chunk.class, "next", Chunk.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final Object[] slots;
+    /** First index stored here in its current use; through START once the chunk is linked. */
+    long start;
+    /** The successor in the ring; written only by the producer holding RESIZING_BIT. */
+    Chunk next;
+
+    Chunk(int size) {
+      this.slots = new Object[size];
+      this.next = this;
+    }
+  }
+
+  /** The fields of {@link Ring}: read by the producers or the consumer on every call. */
+  abstract static class RingFields<E> extends Mailbox<E> {
+    static final VarHandle PRODUCER_LIMIT;
+
+    static {
+      try {
+        PRODUCER_LIMIT = MethodHandles.lookup()
+            .findVarHandle(RingFields.class, "producerLimit", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final int chunkSize;
+    final int mask;
+    final long capacity;
+    /** consumerIndex + capacity as some producer last saw it; through PRODUCER_LIMIT. */
+    @SuppressWarnings("unused")
+    long producerLimit;
+    /** Written only by the producer holding RESIZING_BIT, before it stores the next index. */
+    Chunk producerChunk;
+    long producerEnd;
+    /** Consumer only. */
+    Chunk consumerChunk;
+    long consumerEnd;
+
+    RingFields(int capacity, int chunkSize) {
+      if (capacity < 1 || capacity > MAX_CAPACITY) {
+        throw new IllegalArgumentException("capacity must be between 1 and 2^30: " + capacity);
+      }
+      if (chunkSize < 2 || Integer.bitCount(chunkSize) != 1) {
+        throw new IllegalArgumentException("chunk size must be a power of two >= 2: " + chunkSize);
+      }
+      this.chunkSize = chunkSize;
+      this.mask = chunkSize - 1;
+      this.capacity = capacity;
+      Chunk first = new Chunk(chunkSize);
+      this.producerChunk = first;
+      this.producerEnd = chunkSize;
+      this.consumerChunk = first;
+      this.consumerEnd = chunkSize;
       PRODUCER_LIMIT.setRelease(this, (long) capacity);
     }
   }

@@ -3,23 +3,17 @@ package io.github.gilpatterns.owner;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.SettableFuture;
 import com.google.common.util.concurrent.Uninterruptibles;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.lang.System.Logger.Level;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread that exclusively owns a state object of type {@code S}; every other thread reaches the
@@ -29,7 +23,9 @@ import java.util.function.Function;
  * <p>This is Raymond Hettinger's <em>counter manager</em> as a type: "the counter variable belongs
  * to one thread; everyone else puts increments on its queue, and {@code counter_queue.join()}
  * waits until they have all been applied". Because only the owner thread ever touches the state,
- * the state needs no locks, no volatile fields and no atomics; plain fields are correct.
+ * the state needs no locks, no volatile fields and no atomics; plain fields are correct. An owner
+ * is a {@link SerialExecutor} bound to one state: the same mailbox, run loop and lifecycle, with
+ * {@code Consumer}s of the state as messages.
  *
  * <p><b>Sending.</b> {@link #tell tell(message)} enqueues a {@code Consumer<? super S>} and
  * returns; {@link #ask ask(query)} enqueues a {@code Function<? super S, ? extends R>} and returns
@@ -38,33 +34,52 @@ import java.util.function.Function;
  * different senders run in the order their enqueue operations took effect (the mailbox is a
  * linearizable FIFO).
  *
+ * <p><b>Keep the state on its thread.</b> A query that returns the state itself, or a mutable
+ * part of it, hands that object to another thread, which then reads it while the owner writes
+ * it: the race the owner exists to prevent. Return a copy or a value ({@code c -> c.count},
+ * {@code m -> Map.copyOf(m)}). Once the owner has terminated, {@link #readFinalState} reads the
+ * state safely from any thread.
+ *
  * <p><b>Mailbox.</b> By default the mailbox is unbounded (linked chunks of 1,024 slots, allocated
- * as needed). With {@link Builder#mailboxCapacity(int)} it holds at
- * most that many waiting messages (exactly that many: the message currently running does not
- * count): {@code tell} and {@code ask} then block while it is full,
- * {@link #tryTell(Consumer)} returns {@code false} instead, and
- * {@link #tryTell(Consumer, Duration)} waits at most a given time.
+ * as needed and dropped once read). With {@link Builder#mailboxCapacity(int)} it holds at most
+ * that many waiting messages (exactly that many: the message currently running does not count):
+ * {@code tell} and {@code ask} then block while it is full, {@link #tryTell(Consumer)} returns
+ * {@code false} instead, and {@link #tryTell(Consumer, Duration)} waits at most a given time. A
+ * bounded mailbox of more than 1,024 messages grows in chunks of 1,024 as it fills, up to its
+ * bound, and reuses them: its memory follows the largest backlog it has held, not its bound.
  *
  * <p><b>Failures.</b> A message that throws does not kill the owner: the next message runs as
  * usual. The future returned by {@code ask} completes exceptionally with what the query threw; a
- * failure of a message sent with {@code tell} goes to the {@link ErrorHandler} (by default a
- * {@link System.Logger} {@code WARNING} on the logger named after this class). An error handler
- * that throws is logged and ignored. Failed messages count as {@linkplain #processed()
- * processed}.
+ * failure of a message sent with {@code tell}, a listener of an {@code ask} future that throws
+ * when the owner completes or cancels it, and a failing {@linkplain Builder#onDrained drained
+ * hook} go to the {@link ErrorHandler} (by default a {@link System.Logger} {@code WARNING} on the
+ * logger named after this class). An error handler that throws is logged and ignored. Failed
+ * messages count as {@linkplain #processed() processed}. Should the owner thread nonetheless
+ * end unexpectedly (a bug, or an error thrown while logging one), the owner fails safe: it
+ * stops accepting messages, fails the futures of the asks that never ran, keeps the messages
+ * that never ran for {@link #shutdownNow()}, logs how many there were at {@code ERROR}, and
+ * {@link #join()} and {@link #awaitTermination(long, TimeUnit) awaitTermination} throw
+ * {@link IllegalStateException} instead of reporting success.
  *
  * <p><b>Waiting.</b> {@link #join()} waits until every message sent before the call has run,
  * like Python's {@code Queue.join()}; it must not be called on the owner thread (it would wait for
  * itself) and throws {@link IllegalStateException} there.
  *
- * <p><b>Closing.</b> {@link #close()} stops accepting messages (later sends throw
- * {@link RejectedExecutionException}), lets the owner run every message already accepted, and
- * waits for the owner thread to end. {@link #closeNow()} also stops accepting, interrupts the
- * message currently running (if any), and returns the accepted messages that will now never
- * run. A send racing with {@code close} either is accepted (returns normally, and its message
- * runs exactly once) or is refused (throws {@code RejectedExecutionException}, and its message
- * never runs); nothing accepted is lost. The owner thread is non-daemon unless built with
- * {@link Builder#daemon(boolean) daemon(true)}, so an owner that is never closed keeps the JVM
- * alive, like a thread pool that is never shut down.
+ * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
+ * {@link #shutdown()} stops accepting messages (later sends throw
+ * {@link RejectedExecutionException}) and lets the owner run every message already accepted,
+ * without waiting; {@link #shutdownNow()} also interrupts the message running and returns the
+ * accepted messages that will now never run; {@link #awaitTermination(long, TimeUnit)} waits for
+ * the owner thread to end; {@link #close()} is shutdown and wait. A send racing with a shutdown
+ * either is accepted (returns normally, and its message runs exactly once) or is refused (throws
+ * {@code RejectedExecutionException}, and its message never runs); nothing accepted is lost.
+ *
+ * <p><b>Threads.</b> The owner thread is a non-daemon platform thread unless built with
+ * {@link Builder#daemon(boolean) daemon(true)} or a {@link Builder#threadFactory(ThreadFactory)
+ * thread factory}, so an owner that is never closed keeps the JVM alive, like a thread pool that
+ * is never shut down. At JVM exit, an owner built with {@link Builder#drainOnExit(Duration)} is
+ * shut down and drained by a shutdown hook; any other owner still running then has the number of
+ * accepted messages that never ran logged at {@code WARNING}.
  *
  * <p><b>Idle owner.</b> When its mailbox is empty the owner thread spins briefly and then parks;
  * it uses no CPU while idle and is unparked by the next send.
@@ -88,133 +103,31 @@ import java.util.function.Function;
  * {@code tell}, {@code tryTell} or {@code ask} <i>happen-before</i> that message runs on the owner
  * thread, and the actions of a message <i>happen-before</i> a successful return from
  * {@code join()} in a thread that called it after sending the message, the completion of the
- * {@code ask} future's result becoming visible, and the return from {@code close()}.
+ * {@code ask} future's result becoming visible, and a successful return from
+ * {@code awaitTermination}, {@code close()} or {@code readFinalState}.
  *
  * @param <S> the type of the owned state
  */
-public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
+public final class Owner<S> extends SerialCore<Consumer<? super S>> implements AutoCloseable {
 
   /*
-   * Implementation overview.
-   *
-   * Mailbox. A Mailbox (this package): JCTools' MPSC array queue algorithm (linked chunks when
-   * unbounded, one array with an exact bound when bounded) with a CLOSED bit in the producer
-   * index. JCTools' queues themselves cannot be used: see "Accepting versus closing".
-   *
-   * Owner loop (runLoop()). Takes up to BATCH messages with relaxedPoll() and runs each, catching
-   * everything it throws, publishing the processed count after each (a release store to a
-   * padded slot, so producers reading this object's fields do not see its cache line bounce).
-   * After a batch, one full fence and two volatile reads decide whether blocked producers or
-   * joiners must be signalled (Dekker with their registration, below).
-   *
-   * Idle protocol (no lost wake-up). The owner spins SPINS times over relaxedPeek() (a read of
-   * the next slot only: spinning on isEmpty() would read the producer index, and every read
-   * pulls the line that each offer CASes away from the producers; that cost a third of the
-   * 1-producer throughput), then writes ownerParked = true (volatile), re-checks with
-   * isEmpty() (which also sees an offer whose slot is not written yet) and the run state, and
-   * parks only if both are unchanged. A producer, after its offer (a CAS on the producer
-   * index, or the volatile store that ends a chunk link: volatile writes), reads ownerParked
-   * (volatile); if true it CASes it back to false and unparks the owner. Sequential
-   * consistency of the volatile accesses makes "owner saw an empty mailbox" and "producer saw
-   * ownerParked == false" impossible together. While the owner is awake, producers only read
-   * ownerParked, so its cache line stays shared.
-   *
-   * Accepting versus closing. A send is accepted exactly when its offer's CAS on the mailbox's
-   * producer index succeeds, and close() sets the CLOSED bit in that same index with a CAS, so
-   * the two are ordered by one atomic variable: every accepted offer is counted in the final
-   * index and every later offer sees the bit and is refused. Once runState is not RUNNING (set
-   * after the mailbox is closed), the owner may end exactly when its consumer index equals the
-   * mailbox's accepted count: every accepted message has been taken, including one whose sender
-   * had claimed its slot but not yet stored the message, which the owner waits for. The cost
-   * per send is the queue's own CAS and nothing else. (An earlier design checked a run state
-   * before a JCTools offer; closing it needed a locked increment per send to count the senders
-   * between their check and their offer, which halved throughput.)
-   *
-   * Layout. The fields that every send or every message reads live in OwnerHotFields, between
-   * 128 bytes of padding on each side (OwnerPadding before, this class's first longs after),
-   * so that no neighbouring object shares their cache lines; the usual neighbour is the owned
-   * state, allocated just before the owner and written after every message. The mailbox pads
-   * its own indices and fields the same way.
-   *
-   * States: RUNNING -> SHUTDOWN (close: drain, then end) -> STOP (closeNow: hand the rest over)
-   * -> TERMINATED (owner thread finished). Transitions only move forward (CAS loop).
-   *
-   * join(). The target is mailbox.acceptedCount() at the call: it counts exactly the offers
-   * whose CAS completed, which includes every send that returned before the call.
-   * Messages run in index order, so processed >= target means all of them ran. A joiner
-   * registers its target in joinTarget (minimum of the waiters, under `lock`), fences and
-   * re-checks before awaiting `progress`; the owner, after a batch, fences and signals when
-   * processed >= joinTarget. Termination also signals.
-   *
-   * Full bounded mailbox. A blocked sender increments blockedProducers under `lock`, fences,
-   * retries the offer and awaits `notFull`; the owner, after a batch (which freed space),
-   * fences and signals if blockedProducers != 0. close()/closeNow() signal too, so blocked
-   * senders wake and are refused.
-   *
-   * close() and closeNow() close the mailbox first, then move runState, so an owner that sees
-   * SHUTDOWN or STOP reads a final accepted count.
-   *
-   * closeNow(). Moves to STOP, signals blocked senders, interrupts and unparks the owner
-   * thread, and waits for it to end. The owner stops after the message it is running, polls
-   * the mailbox until the accepted count is reached (so a sender mid-offer is not missed),
-   * cancels the futures of asks among the leftovers, and hands the list over through
-   * `handover`. Called on the owner thread itself, closeNow() does the same draining directly.
+   * Implementation overview. Everything but the state and the error handler is SerialCore's
+   * (see its overview): the mailbox, the run loop, the idle protocol, join, the lifecycle and
+   * the fail-safe end. A message is the Consumer itself, so a send allocates nothing; an ask
+   * is an Ask, a Consumer that keeps the query's outcome and completes its future after the
+   * message is counted as processed.
    */
 
-  private static final System.Logger LOG = System.getLogger(Owner.class.getName());
-  private static final AtomicLong DEFAULT_NAME_SEQUENCE = new AtomicLong();
-
-  private static final int RUNNING = 0;
-  private static final int SHUTDOWN = 1;
-  private static final int STOP = 2;
-  private static final int TERMINATED = 3;
-
-  /** Messages run between two signalling checks. */
-  private static final int BATCH = 256;
-  /** Empty-mailbox checks before the owner parks. */
-  private static final int SPINS = 256;
-  /** Chunk size of the unbounded mailbox. */
-  private static final int CHUNK = 1024;
-
-  private static final VarHandle RUN_STATE;
-  private static final VarHandle OWNER_PARKED;
-
-  static {
-    try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      RUN_STATE = lookup.findVarHandle(OwnerHotFields.class, "runState", int.class);
-      OWNER_PARKED = lookup.findVarHandle(OwnerHotFields.class, "ownerParked", boolean.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  // The fields every send and every message read (mailbox, state, thread, processedSlot,
-  // runState, ownerParked) are in OwnerHotFields, after 128 bytes of padding; these longs,
-  // laid out first among this class's fields, are the 128 bytes after them.
-  @SuppressWarnings("unused")
-  private long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
-
-  private final String name;
+  /** The owned state: touched only by {@link #thread}, or by any thread once it has ended. */
+  private final S state;
   private final ErrorHandler errorHandler;
 
-  /** Guards the slow paths: blocked senders, joiners. Never held while a message runs. */
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition notFull = lock.newCondition();
-  private final Condition progress = lock.newCondition();
-  /** Senders waiting for space; written under {@link #lock}, read by the owner after a fence. */
-  private volatile int blockedProducers;
-  /** Smallest target among waiting joiners; written under {@link #lock}. */
-  private volatile long joinTarget = Long.MAX_VALUE;
-
-  /** The owner thread's leftovers after STOP, claimed by one {@link #closeNow()} caller. */
-  private final AtomicReference<List<Consumer<? super S>>> handover = new AtomicReference<>();
-
   private Owner(Builder<S> builder, String name) {
-    super(builder.capacity > 0 ? Mailbox.bounded(builder.capacity) : Mailbox.unbounded(CHUNK),
-        builder.state, name, builder.daemon);
-    this.name = name;
+    super(builder.settings, name, Owner.class);
+    this.state = builder.state;
     this.errorHandler = builder.errorHandler;
+    Consumer<? super S> onDrained = builder.onDrained;
+    this.drainedHook = onDrained;
   }
 
   /**
@@ -240,11 +153,26 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
    * @param state the state the owner thread will own
    * @param <S> the type of the state
    * @return a new builder with the defaults: name {@code owner-N}, unbounded mailbox, logging
-   *     error handler, non-daemon thread
+   *     error handler, non-daemon platform thread, no drain at JVM exit
    * @throws NullPointerException if {@code state} is {@code null}
    */
   public static <S> Builder<S> builder(S state) {
     return new Builder<>(requireNonNull(state, "state"));
+  }
+
+  @Override
+  void runMessage(Consumer<? super S> message) {
+    message.accept(state);
+  }
+
+  @Override
+  void reportFailure(Consumer<? super S> message, Throwable failure) {
+    errorHandler.handle(this, message, failure);
+  }
+
+  @Override
+  String kind() {
+    return "owner";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -258,43 +186,33 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
    * interrupted on entry to that wait or during it, {@code tell} gives up: the message is not
    * enqueued, the thread's interrupt status is set again, and a
    * {@code RejectedExecutionException} whose cause is the {@link InterruptedException} is
-   * thrown. (DESIGN's {@code void tell(..)} has no checked exception, so the interrupt is reported
-   * the way an {@link java.util.concurrent.Executor} reports a task it could not accept; use
-   * {@link #tryTell(Consumer, Duration)} for a checked {@code InterruptedException}.) A full
-   * mailbox on the owner thread itself cannot drain while the owner waits, so there {@code tell}
-   * throws {@code RejectedExecutionException} at once instead of deadlocking.
+   * thrown, the way an {@link java.util.concurrent.Executor} reports a task it could not accept
+   * ({@link #tryTell(Consumer, Duration)} throws a checked {@code InterruptedException}
+   * instead). A full mailbox on the owner thread itself cannot drain while the owner waits, so
+   * there {@code tell} throws {@code RejectedExecutionException} at once instead of deadlocking.
    *
-   * <p>IMPLEMENTATION NOTES: lock-free when the mailbox has room (one CAS on the mailbox's
-   * producer index, a release store of the message and a volatile read that finds the owner
-   * awake); blocking only while a bounded mailbox is full.
+   * <p>IMPLEMENTATION NOTES: any thread may call it. Lock-free when the mailbox has room (one CAS
+   * on the mailbox's producer index, a release store of the message and a volatile read that
+   * finds the owner awake); blocking only while a bounded mailbox is full.
    *
    * @param message what to run on the owner thread with the state
    * @throws NullPointerException if {@code message} is {@code null}
-   * @throws RejectedExecutionException if this owner is closed (or closes while the call waits
-   *     for space), if the calling thread is interrupted while waiting for space, or if the owner
-   *     thread itself finds its bounded mailbox full; the message was not enqueued
+   * @throws RejectedExecutionException if this owner is shut down (or shuts down while the call
+   *     waits for space), if the calling thread is interrupted while waiting for space, or if the
+   *     owner thread itself finds its bounded mailbox full; the message was not enqueued
    */
   public void tell(Consumer<? super S> message) {
-    requireNonNull(message, "message");
-    try {
-      send(message, -1L);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      RejectedExecutionException rejected = new RejectedExecutionException(
-          "interrupted while waiting for space in the mailbox of owner " + name);
-      rejected.initCause(e);
-      throw rejected;
-    }
+    sendOrReject(requireNonNull(message, "message"));
   }
 
   /**
-   * Sends {@code message} if the mailbox has room now; never blocks.
+   * Sends {@code message} if the mailbox has room now; never blocks. Any thread may call it.
    *
    * @param message what to run on the owner thread with the state
    * @return {@code true} if the message was enqueued, {@code false} if the bounded mailbox was
    *     full (always {@code true} for an unbounded mailbox)
    * @throws NullPointerException if {@code message} is {@code null}
-   * @throws RejectedExecutionException if this owner is closed
+   * @throws RejectedExecutionException if this owner is shut down
    */
   public boolean tryTell(Consumer<? super S> message) {
     requireNonNull(message, "message");
@@ -308,22 +226,44 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
   /**
    * Sends {@code message}, waiting up to {@code timeout} for room in a full bounded mailbox. On
    * the owner thread itself a full mailbox cannot drain while waiting, so the call returns
-   * {@code false} at once.
+   * {@code false} at once. Any thread may call it.
    *
    * @param message what to run on the owner thread with the state
    * @param timeout how long to wait for room; zero or negative means do not wait
    * @return {@code true} if the message was enqueued, {@code false} if the mailbox stayed full
    *     for the whole timeout
    * @throws NullPointerException if {@code message} or {@code timeout} is {@code null}
-   * @throws RejectedExecutionException if this owner is closed, or closes while the call waits
+   * @throws RejectedExecutionException if this owner is shut down, or shuts down while the call
+   *     waits
    * @throws InterruptedException if the calling thread is interrupted on entry to the wait or
    *     while waiting (its interrupt status is cleared); the message was not enqueued
    */
   public boolean tryTell(Consumer<? super S> message, Duration timeout)
       throws InterruptedException {
     requireNonNull(message, "message");
-    long nanos = Math.max(0L, toNanosSaturated(requireNonNull(timeout, "timeout")));
-    return send(message, nanos);
+    long nanos = Settings.saturatedNanos(requireNonNull(timeout, "timeout"));
+    return send(message, Math.max(0L, nanos));
+  }
+
+  /**
+   * Sends {@code message}, waiting up to {@code timeout} {@code unit}s for room in a full bounded
+   * mailbox; see {@link #tryTell(Consumer, Duration)}.
+   *
+   * @param message what to run on the owner thread with the state
+   * @param timeout how long to wait for room; zero or negative means do not wait
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if the message was enqueued, {@code false} if the mailbox stayed full
+   *     for the whole timeout
+   * @throws NullPointerException if {@code message} or {@code unit} is {@code null}
+   * @throws RejectedExecutionException if this owner is shut down, or shuts down while the call
+   *     waits
+   * @throws InterruptedException if the calling thread is interrupted on entry to the wait or
+   *     while waiting (its interrupt status is cleared); the message was not enqueued
+   */
+  public boolean tryTell(Consumer<? super S> message, long timeout, TimeUnit unit)
+      throws InterruptedException {
+    requireNonNull(message, "message");
+    return send(message, Math.max(0L, requireNonNull(unit, "unit").toNanos(timeout)));
   }
 
   /**
@@ -333,85 +273,25 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
    * {@link #tell(Consumer)} while a bounded mailbox is full. Cancelling the future before the
    * query runs makes the owner skip it; it never interrupts a running query.
    *
-   * <p>Waiting for the future on the owner thread itself deadlocks: the owner would wait for a
-   * message only it can run.
+   * <p>Return a value or a copy, never the state itself or a mutable part of it: the caller would
+   * then read an object the owner thread keeps writing. Waiting for the future on the owner
+   * thread itself deadlocks: the owner would wait for a message only it can run. Listeners added
+   * with a direct executor run on the owner thread when it completes the future; what they throw
+   * goes to the error handler.
    *
    * @param query what to compute from the state on the owner thread
    * @param <R> the type of the result
    * @return a future completed on the owner thread with the result of {@code query}; cancelled if
-   *     {@link #closeNow()} removes the query before it runs
+   *     {@link #shutdownNow()} removes the query before it runs; failed with an
+   *     {@link IllegalStateException} if the owner thread ends unexpectedly before running it
    * @throws NullPointerException if {@code query} is {@code null}
    * @throws RejectedExecutionException as for {@link #tell(Consumer)}
    */
-  public <R> ListenableFuture<R> ask(Function<? super S, ? extends R> query) {
+  public <R extends @Nullable Object> ListenableFuture<R> ask(
+      Function<? super S, ? extends R> query) {
     Ask<S, R> ask = new Ask<>(requireNonNull(query, "query"));
-    tell(ask);
+    sendOrReject(ask);
     return ask.future;
-  }
-
-  /**
-   * The send path shared by tell, tryTell and ask.
-   *
-   * @param nanos negative: wait as long as needed; zero: do not wait; positive: wait at most
-   */
-  private boolean send(Consumer<? super S> message, long nanos) throws InterruptedException {
-    int outcome = mailbox.offer(message);
-    if (outcome != Mailbox.OFFERED) {
-      if (outcome == Mailbox.CLOSED) {
-        throw rejected();
-      }
-      if (nanos == 0L || Thread.currentThread() == thread) {
-        if (nanos < 0L) {
-          throw new RejectedExecutionException("the mailbox of owner " + name
-              + " is full and the owner thread cannot wait for itself to drain it");
-        }
-        return false;
-      }
-      if (!awaitRoomAndOffer(message, nanos)) {
-        return false;
-      }
-    }
-    if (ownerParked && OWNER_PARKED.compareAndSet(this, true, false)) {
-      LockSupport.unpark(thread);
-    }
-    return true;
-  }
-
-  /** Slow path: a bounded mailbox is full and the caller is willing to wait. */
-  private boolean awaitRoomAndOffer(Consumer<? super S> message, long nanos)
-      throws InterruptedException {
-    final ReentrantLock lock = this.lock;
-    lock.lockInterruptibly();
-    try {
-      blockedProducers++;
-      try {
-        for (;;) {
-          VarHandle.fullFence(); // Dekker with afterBatch(): registration before the retry
-          int outcome = mailbox.offer(message);
-          if (outcome == Mailbox.OFFERED) {
-            return true;
-          }
-          if (outcome == Mailbox.CLOSED) {
-            throw rejected();
-          }
-          if (nanos < 0L) {
-            notFull.await();
-          } else if (nanos == 0L) {
-            return false;
-          } else {
-            nanos = Math.max(0L, notFull.awaitNanos(nanos));
-          }
-        }
-      } finally {
-        blockedProducers--;
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private RejectedExecutionException rejected() {
-    return new RejectedExecutionException("owner " + name + " is closed");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -420,10 +300,10 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
   /**
    * Waits until every message sent (by any thread) before this call has run, like Python's
    * {@code Queue.join()}. Messages sent during the call may or may not have run when it returns.
-   * Also returns once the owner thread has ended (after {@link #close()} that is when everything
-   * accepted has run; after {@link #closeNow()} the removed messages never will).
    *
-   * @throws IllegalStateException if called on the owner thread, which would wait for itself
+   * @throws IllegalStateException if called on the owner thread, which would wait for itself, or
+   *     if the owner terminated before running some of those messages (after
+   *     {@link #shutdownNow()}, or an unexpected end of its thread): they will never run
    * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
    *     status is cleared)
    */
@@ -436,132 +316,159 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
    * {@link #join()}.
    *
    * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if every earlier message has run (or the owner thread has ended),
-   *     {@code false} if the timeout elapsed first
+   * @return {@code true} if every earlier message has run, {@code false} if the timeout elapsed
+   *     first
    * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException if called on the owner thread
+   * @throws IllegalStateException as for {@link #join()}
    * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
    *     status is cleared)
    */
   public boolean join(Duration timeout) throws InterruptedException {
-    long nanos = toNanosSaturated(requireNonNull(timeout, "timeout"));
+    long nanos = Settings.saturatedNanos(requireNonNull(timeout, "timeout"));
     return awaitProcessed(Math.max(0L, nanos));
   }
 
-  private boolean awaitProcessed(long nanos) throws InterruptedException {
-    if (isOwnerThread()) {
-      throw new IllegalStateException(
-          "join() called on the thread of owner " + name + ", which would wait for itself");
-    }
-    final long target = mailbox.acceptedCount();
-    if (reached(target)) {
-      return true;
-    }
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
-    }
-    final ReentrantLock lock = this.lock;
-    lock.lockInterruptibly();
-    try {
-      for (;;) {
-        if (target < joinTarget) {
-          joinTarget = target;
-        }
-        VarHandle.fullFence(); // Dekker with afterBatch(): registration before the re-check
-        if (reached(target)) {
-          return true;
-        }
-        if (nanos < 0L) {
-          progress.await();
-        } else if (nanos == 0L) {
-          return false;
-        } else {
-          nanos = Math.max(0L, progress.awaitNanos(nanos));
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private boolean reached(long target) {
-    return processedSlot.get(PROCESSED) >= target || runState == TERMINATED;
+  /**
+   * Waits at most {@code timeout} {@code unit}s until every message sent before this call has
+   * run; see {@link #join()}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if every earlier message has run, {@code false} if the timeout elapsed
+   *     first
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException as for {@link #join()}
+   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
+   *     status is cleared)
+   */
+  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
+    return awaitProcessed(Math.max(0L, requireNonNull(unit, "unit").toNanos(timeout)));
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Closing
+  // Lifecycle
 
   /**
-   * Stops accepting messages, lets the owner run every message already accepted, and waits until
-   * the owner thread has ended. Later sends throw {@link RejectedExecutionException}; senders
-   * blocked on a full mailbox are refused the same way. Idempotent; after {@link #closeNow()} it
-   * just waits for the thread to end.
-   *
-   * <p>The wait is not interruptible (an owner whose accepted messages were dropped on an
-   * interrupt would break the "nothing accepted is lost" promise); if the calling thread is
-   * interrupted while waiting, it keeps waiting and its interrupt status is set again on return.
-   * Use {@link #closeNow()} to stop sooner.
-   *
-   * <p>Called on the owner thread itself (from a message), {@code close()} stops accepting and
-   * returns at once without waiting: the owner finishes the message, runs the rest of the
-   * accepted messages and then ends.
+   * Starts an orderly shutdown: later sends throw {@link RejectedExecutionException} (senders
+   * blocked on a full mailbox are refused the same way), and the owner runs every message already
+   * accepted, then its thread ends. Does not wait; use {@link #awaitTermination(long, TimeUnit)}
+   * or {@link #close()}. Idempotent; any thread may call it, the owner thread included.
    */
-  @Override
-  public void close() {
-    mailbox.close();
-    advanceRunState(SHUTDOWN);
-    wakeEveryone();
-    if (!isOwnerThread()) {
-      Uninterruptibles.joinUninterruptibly(thread);
-    }
+  public void shutdown() {
+    shutdownCore();
   }
 
   /**
-   * Stops accepting messages, interrupts the message the owner is running (if any), waits for the
-   * owner thread to end and returns the accepted messages that never ran, in mailbox order. A
-   * message told with {@code ask} appears in the list as a {@code Consumer} whose future has been
-   * cancelled (running it does nothing). If several threads call {@code closeNow()}, one of them
-   * gets the messages and the others an empty list; after {@link #close()} has completed the list
-   * is empty.
+   * Stops the owner: refuses later sends, interrupts the message running (if any), and returns
+   * the accepted messages that will never run, in mailbox order. An {@code ask} among them
+   * appears as a {@code Consumer} whose future has been cancelled (running it does nothing). If
+   * several threads call it, one gets the messages and the others an empty list; after the
+   * owner has terminated normally the list is empty.
    *
-   * <p>The wait for the running message to return is not interruptible, as for
-   * {@link #close()}. Called on the owner thread itself (from a message), {@code closeNow()}
-   * returns the messages still waiting without waiting for anything but senders already in
-   * the middle of an offer; the owner thread ends when the current message returns.
+   * <p>Unlike {@link java.util.concurrent.ExecutorService#shutdownNow()}, this waits for the
+   * running message to return, because only the owner thread may take messages from its mailbox;
+   * the wait is not ended by an interrupt (the calling thread's interrupt status is set again on
+   * return). Called on the owner thread itself (from a message), it returns the messages still
+   * waiting at once; the owner thread ends when the current message returns.
    *
    * @return the accepted messages that were not run, in the order they would have run
    */
+  @CanIgnoreReturnValue
+  public List<Consumer<? super S>> shutdownNow() {
+    return shutdownNowCore();
+  }
+
+  /**
+   * Blocks until the owner thread has terminated after a shutdown, the timeout elapses, or the
+   * calling thread is interrupted.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if the owner terminated, {@code false} if the timeout elapsed first
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException if called on the owner thread, or if the owner thread ended
+   *     unexpectedly (the cause is attached; accepted messages did not run)
+   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
+   *     status is cleared)
+   */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return awaitTerminated(Math.max(0L, requireNonNull(unit, "unit").toNanos(timeout)));
+  }
+
+  /**
+   * Blocks until the owner thread has terminated after a shutdown, the timeout elapses, or the
+   * calling thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @return {@code true} if the owner terminated, {@code false} if the timeout elapsed first
+   * @throws NullPointerException if {@code timeout} is {@code null}
+   * @throws IllegalStateException if called on the owner thread, or if the owner thread ended
+   *     unexpectedly
+   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
+   *     status is cleared)
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long nanos = Settings.saturatedNanos(requireNonNull(timeout, "timeout"));
+    return awaitTerminated(Math.max(0L, nanos));
+  }
+
+  /**
+   * Shuts down and waits until the owner thread has ended, with the semantics of Java 19's
+   * {@link java.util.concurrent.ExecutorService#close()}: every accepted message runs first.
+   * If the calling thread is interrupted while waiting, the owner is stopped as by
+   * {@link #shutdownNow()} (the message running is interrupted; the messages that never ran are
+   * logged at {@code WARNING} with their number, and the futures of asks among them cancelled),
+   * the wait goes on until the thread has ended, and the interrupt status is set again before
+   * returning. Idempotent. It does not throw for an owner whose thread ended unexpectedly (that
+   * end was logged; {@link #awaitTermination(long, TimeUnit)} and {@link #join()} report it).
+   *
+   * <p>Called on the owner thread itself (from a message), {@code close()} shuts down and returns
+   * at once: the owner finishes the message, runs the rest of the accepted messages and then
+   * ends.
+   */
+  @Override
+  public void close() {
+    closeCore();
+  }
+
+  /**
+   * Stops the owner and waits for its thread to end; {@link #shutdownNow()} followed by a wait
+   * for the thread.
+   *
+   * @return the accepted messages that were not run, in the order they would have run
+   * @deprecated use {@link #shutdownNow()}, java.util.concurrent's name; this alias stays so that
+   *     code written against earlier snapshots compiles
+   */
+  @Deprecated
+  @CanIgnoreReturnValue
   public List<Consumer<? super S>> closeNow() {
-    mailbox.close();
-    advanceRunState(STOP);
-    wakeEveryone();
-    if (isOwnerThread()) {
-      return drainUnprocessed();
+    List<Consumer<? super S>> leftovers = shutdownNowCore();
+    if (!isOwnerThread()) {
+      Uninterruptibles.joinUninterruptibly(thread);
     }
-    thread.interrupt();
-    Uninterruptibles.joinUninterruptibly(thread);
-    List<Consumer<? super S>> leftovers = handover.getAndSet(List.of());
-    return leftovers == null ? List.of() : leftovers;
+    return leftovers;
   }
 
-  private void advanceRunState(int target) {
-    for (int rs; (rs = runState) < target; ) {
-      if (RUN_STATE.compareAndSet(this, rs, target)) {
-        return;
-      }
+  /**
+   * Applies {@code reader} to the state on the calling thread, once the owner has terminated: the
+   * way to read the final state without keeping a second reference to it. The end of the owner
+   * thread (every message it ran) happens-before the read. Call it after {@link #close()} or a
+   * successful {@link #awaitTermination(long, TimeUnit)}; while the owner runs, use
+   * {@link #ask(Function)}.
+   *
+   * @param reader what to compute from the final state; it may keep what it returns
+   * @param <R> the type of the result
+   * @return what {@code reader} returned
+   * @throws NullPointerException if {@code reader} is {@code null}
+   * @throws IllegalStateException if the owner thread has not terminated yet
+   */
+  public <R extends @Nullable Object> R readFinalState(Function<? super S, ? extends R> reader) {
+    requireNonNull(reader, "reader");
+    if (!isTerminatedCore()) {
+      throw new IllegalStateException("owner " + name
+          + " has not terminated: shut it down and await its termination, or ask(..) it");
     }
-  }
-
-  /** Wakes the owner (to notice a state change), blocked senders and joiners. */
-  private void wakeEveryone() {
-    LockSupport.unpark(thread);
-    lock.lock();
-    try {
-      notFull.signalAll();
-      progress.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    return reader.apply(state);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -571,7 +478,8 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
    * Returns whether the calling thread is this owner's thread, i.e. whether the caller may touch
    * the state directly.
    *
-   * @return {@code true} on the owner thread (inside a message or the error handler)
+   * @return {@code true} on the owner thread (inside a message, the drained hook or the error
+   *     handler)
    */
   public boolean isOwnerThread() {
     return Thread.currentThread() == thread;
@@ -595,39 +503,58 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
    * @return the number of messages run
    */
   public long processed() {
-    return processedSlot.get(PROCESSED);
+    return processedCount();
   }
 
   /**
    * Returns an estimate of how many accepted messages have not run yet, including one being
    * offered or running right now. Exact when no send is in progress and no message is running;
-   * zero once the owner thread has ended.
+   * zero once the owner thread has ended (whatever was left will never run).
    *
    * @return an estimate of the number of accepted messages not yet run, never negative
    */
   public long pending() {
-    if (runState == TERMINATED) {
-      return 0L;
-    }
-    return Math.max(0L, mailbox.acceptedCount() - processedSlot.get(PROCESSED));
+    return pendingCount();
   }
 
   /**
-   * Returns whether {@link #close()} or {@link #closeNow()} has been called.
+   * Returns whether this owner has been shut down ({@link #shutdown()}, {@link #shutdownNow()},
+   * {@link #close()}, or an unexpected end of its thread): whether it refuses messages.
    *
    * @return {@code true} if this owner no longer accepts messages
    */
-  public boolean isClosed() {
+  public boolean isShutdown() {
     return mailbox.isClosed();
   }
 
   /**
-   * Returns whether the owner thread has ended (after {@link #close()} or {@link #closeNow()}).
+   * Returns whether this owner no longer accepts messages.
+   *
+   * @return {@code true} if this owner no longer accepts messages
+   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
+   */
+  @Deprecated
+  public boolean isClosed() {
+    return isShutdown();
+  }
+
+  /**
+   * Returns whether the owner thread has ended, after a shutdown or an unexpected end.
    *
    * @return {@code true} if the owner thread has finished
    */
   public boolean isTerminated() {
-    return runState == TERMINATED;
+    return isTerminatedCore();
+  }
+
+  /**
+   * Returns what ended the owner thread unexpectedly, if it did.
+   *
+   * @return the throwable that escaped the owner's run loop, or {@code null} while the owner runs
+   *     and after a normal termination
+   */
+  public @Nullable Throwable terminationCause() {
+    return terminationCauseCore();
   }
 
   /** The owner thread, for tests in this package. */
@@ -642,192 +569,28 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
    */
   @Override
   public String toString() {
-    String[] states = {"running", "closing", "stopping", "terminated"};
-    return "Owner[" + name + ", " + states[runState] + ", processed=" + processed()
-        + ", pending=" + pending() + "]";
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The owner thread
-
-  @Override
-  void runOwnerThread() {
-    try {
-      runLoop();
-    } catch (Throwable t) { // a bug in this class: never from a message
-      LOG.log(Level.ERROR, () -> "owner " + name + " stopped unexpectedly", t);
-    } finally {
-      RUN_STATE.setVolatile(this, TERMINATED);
-      lock.lock();
-      try {
-        notFull.signalAll();
-        progress.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  private void runLoop() {
-    final Mailbox<Consumer<? super S>> mailbox = this.mailbox;
-    final AtomicLongArray processedSlot = this.processedSlot;
-    long processed = 0L;
-    int closingRounds = 0;
-    for (;;) {
-      int n = 0;
-      int rs;
-      Consumer<? super S> message;
-      while ((rs = runState) < STOP && n < BATCH && (message = mailbox.relaxedPoll()) != null) {
-        n++;
-        Thread.interrupted(); // clear a stray interrupt, as ThreadPoolExecutor workers do
-        runOne(message);
-        processedSlot.lazySet(PROCESSED, ++processed);
-        if (message instanceof Ask) {
-          ((Ask<?, ?>) message).complete(); // after the count: get() then processed() agree
-        }
-      }
-      if (n > 0) {
-        afterBatch(processed);
-      }
-      if (rs >= STOP) {
-        handover.set(drainUnprocessed());
-        return;
-      }
-      if (n == BATCH) {
-        continue;
-      }
-      if (rs == SHUTDOWN) {
-        if (n == 0) {
-          if (quiescent()) {
-            return; // every accepted message has run
-          }
-          Mailbox.backOff(closingRounds++); // a sender has claimed a slot, not yet stored
-        }
-        continue;
-      }
-      idle();
-    }
-  }
-
-  private void runOne(Consumer<? super S> message) {
-    try {
-      message.accept(state);
-    } catch (Throwable failure) {
-      reportFailure(message, failure);
-    }
-  }
-
-  private void reportFailure(Consumer<? super S> message, Throwable failure) {
-    try {
-      errorHandler.handle(this, message, failure);
-    } catch (Throwable handlerFailure) {
-      try {
-        if (handlerFailure != failure) {
-          handlerFailure.addSuppressed(failure);
-        }
-        LOG.log(Level.WARNING, () -> "the error handler of owner " + name
-            + " threw while handling a failure of " + message, handlerFailure);
-      } catch (Throwable ignored) {
-        // Nothing is left to report to; the owner must keep running.
-      }
-    }
-  }
-
-  /** After a batch: wake blocked senders (space was freed) and joiners whose target is reached. */
-  private void afterBatch(long processed) {
-    VarHandle.fullFence(); // Dekker with the registrations in awaitRoomAndOffer / awaitProcessed
-    boolean senders = blockedProducers != 0;
-    boolean joiners = processed >= joinTarget;
-    if (senders || joiners) {
-      lock.lock();
-      try {
-        if (senders) {
-          notFull.signalAll();
-        }
-        if (joiners) {
-          joinTarget = Long.MAX_VALUE;
-          progress.signalAll();
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  /** Spin briefly, then park until a sender (or close) unparks the owner. */
-  private void idle() {
-    final Mailbox<Consumer<? super S>> mailbox = this.mailbox;
-    for (int i = 0; i < SPINS; i++) {
-      // relaxedPeek reads only the next slot, as relaxedPoll does; isEmpty() would read the
-      // producer index, pulling the line every offer CASes away from the producers.
-      if (mailbox.relaxedPeek() != null || runState != RUNNING) {
-        return;
-      }
-      Thread.onSpinWait();
-    }
-    ownerParked = true; // volatile write, then re-check: the Dekker half of the owner
-    try {
-      if (mailbox.isEmpty() && runState == RUNNING) {
-        Thread.interrupted(); // a stray interrupt would make park return at once, forever
-        LockSupport.park(this);
-      }
-    } finally {
-      ownerParked = false;
-    }
-  }
-
-  /**
-   * Returns whether the mailbox is closed and every message it accepted has been taken; owner
-   * thread only (the consumer index is its own).
-   */
-  private boolean quiescent() {
-    return mailbox.isClosed() && mailbox.consumerIndex() == mailbox.acceptedCount();
-  }
-
-  /**
-   * Takes every accepted message still in the mailbox (waiting for senders in the middle of an
-   * offer) and cancels the futures of asks among them. Owner thread only, after STOP (so the
-   * mailbox is closed and poll() returns null only when every accepted message is taken).
-   */
-  private List<Consumer<? super S>> drainUnprocessed() {
-    List<Consumer<? super S>> leftovers = new ArrayList<>();
-    Consumer<? super S> message;
-    while ((message = mailbox.poll()) != null) {
-      leftovers.add(message);
-    }
-    for (Consumer<? super S> leftover : leftovers) {
-      if (leftover instanceof Ask) {
-        ((Ask<?, ?>) leftover).future.cancel(false);
-      }
-    }
-    return leftovers;
-  }
-
-  private static long toNanosSaturated(Duration duration) {
-    try {
-      return duration.toNanos();
-    } catch (ArithmeticException e) {
-      return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
+    return "Owner" + describe();
   }
 
   // ---------------------------------------------------------------------------------------------
   // Nested types
 
   /**
-   * Receives the failures of messages sent with {@link Owner#tell(Consumer)} (and
-   * {@code tryTell}); failures of {@link Owner#ask(Function)} queries go to their futures instead.
-   * Called on the owner thread right after the failed message, before the next one runs, so it may
-   * touch the owned state. If it throws, the owner logs that and carries on.
+   * Receives the failures on an owner thread: of messages sent with {@link Owner#tell(Consumer)}
+   * (and {@code tryTell}), of listeners of {@link Owner#ask(Function)} futures that throw when the
+   * owner completes or cancels them (the message is then the ask), and of the drained hook.
+   * Failures of {@code ask} queries themselves go to their futures instead. Called on the owner
+   * thread right after the failure, before the next message runs, so it may touch the owned
+   * state. If it throws, the owner logs that and carries on.
    */
   @FunctionalInterface
   public interface ErrorHandler {
 
     /**
-     * Handles the failure of one message.
+     * Handles one failure.
      *
-     * @param owner the owner whose message failed
-     * @param message the message that threw
+     * @param owner the owner on whose thread it happened
+     * @param message the message, ask or drained hook that threw
      * @param failure what it threw
      */
     void handle(Owner<?> owner, Consumer<?> message, Throwable failure);
@@ -835,22 +598,22 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
 
   /** The default error handler: a {@code WARNING} on {@link System.Logger} {@code Owner}. */
   private static void logFailure(Owner<?> owner, Consumer<?> message, Throwable failure) {
-    LOG.log(Level.WARNING, () -> "a message to owner " + owner.name() + " failed: " + message,
-        failure);
+    owner.log.log(Level.WARNING, () -> "a message to owner " + owner.name() + " failed: "
+        + message, failure);
   }
 
   /**
    * A builder of {@link Owner}s. Not thread-safe; {@link #start()} may be called once, because
-   * two owners of one state would break the single-owner rule.
+   * two owners of one state would break the single-owner rule. A setter that throws changes
+   * nothing.
    *
    * @param <S> the type of the owned state
    */
   public static final class Builder<S> {
     private final S state;
-    private String name;
-    private int capacity; // 0: unbounded
+    private final Settings settings = new Settings("owner");
     private ErrorHandler errorHandler = Owner::logFailure;
-    private boolean daemon;
+    private @Nullable Consumer<? super S> onDrained;
     private boolean started;
 
     private Builder(S state) {
@@ -864,26 +627,25 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
      * @return this builder
      * @throws NullPointerException if {@code name} is {@code null}
      */
+    @CanIgnoreReturnValue
     public Builder<S> name(String name) {
-      this.name = requireNonNull(name, "name");
+      settings.name(name);
       return this;
     }
 
     /**
      * Bounds the mailbox: at most {@code capacity} messages wait at any time; senders block (or
-     * {@code tryTell} fails) while it is full.
+     * {@code tryTell} fails) while it is full. Up to 1,024 slots are allocated at
+     * {@link #start()}; a larger mailbox grows in chunks of 1,024 as it fills.
      *
      * @param capacity the largest number of waiting messages, from 1 to 2<sup>30</sup>
      * @return this builder
      * @throws IllegalArgumentException if {@code capacity} is not positive or exceeds
      *     2<sup>30</sup>
      */
+    @CanIgnoreReturnValue
     public Builder<S> mailboxCapacity(int capacity) {
-      if (capacity < 1 || capacity > Mailbox.MAX_CAPACITY) {
-        throw new IllegalArgumentException(
-            "mailbox capacity must be between 1 and 2^30, was " + capacity);
-      }
-      this.capacity = capacity;
+      settings.capacity(capacity);
       return this;
     }
 
@@ -892,36 +654,113 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
      *
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder<S> unbounded() {
-      this.capacity = 0;
+      settings.unbounded();
       return this;
     }
 
     /**
-     * Sets what receives the failures of told messages (default: a {@link System.Logger}
-     * {@code WARNING}).
+     * Sets what receives the failures on the owner thread (default: a {@link System.Logger}
+     * {@code WARNING}); see {@link ErrorHandler}.
      *
      * @param handler the error handler, called on the owner thread
      * @return this builder
      * @throws NullPointerException if {@code handler} is {@code null}
      */
+    @CanIgnoreReturnValue
     public Builder<S> onError(ErrorHandler handler) {
       this.errorHandler = requireNonNull(handler, "handler");
       return this;
     }
 
     /**
+     * Sets a hook that the owner runs on its thread, with the state, each time it has run one or
+     * more messages and finds its mailbox empty, before it waits for the next: the moment to
+     * flush a buffered output or publish a summary. It runs after the messages before it count as
+     * {@linkplain Owner#processed() processed}, so a {@code join()} may return before it has run;
+     * a failure goes to the error handler. A message sent while the hook runs is run after it.
+     *
+     * @param hook what to run with the state when the mailbox has been drained
+     * @return this builder
+     * @throws NullPointerException if {@code hook} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder<S> onDrained(Consumer<? super S> hook) {
+      this.onDrained = requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
      * Sets whether the owner thread is a daemon thread (default {@code false}, as for the
      * threads of {@link java.util.concurrent.Executors#defaultThreadFactory()}). A daemon owner
-     * does not keep the JVM alive: at exit, messages still in its mailbox are lost, so call
-     * {@link Owner#close()} (or {@link Owner#join()}) first if they matter. Python's counter
-     * manager uses a daemon thread.
+     * does not keep the JVM alive: at exit, messages still in its mailbox never run (their number
+     * is logged), so shut it down and await its termination first, or use
+     * {@link #drainOnExit(Duration)}. Python's counter manager uses a daemon thread.
      *
      * @param daemon {@code true} for a daemon thread
      * @return this builder
+     * @throws IllegalStateException if a {@linkplain #threadFactory(ThreadFactory) thread
+     *     factory} is set: it decides whether its threads are daemons
      */
+    @CanIgnoreReturnValue
     public Builder<S> daemon(boolean daemon) {
-      this.daemon = daemon;
+      settings.daemon(daemon);
+      return this;
+    }
+
+    /**
+     * Makes the owner thread come from {@code threadFactory} (default: a new platform thread).
+     * The factory must return a new, unstarted thread; the owner names it after itself and starts
+     * it. On JDK 21 or later, {@code Thread.ofVirtual().factory()} gives the owner a virtual
+     * thread. What changes there: a virtual thread is always a daemon, so it never keeps the JVM
+     * alive (see {@link #drainOnExit(Duration)}); an idle owner's brief spin occupies its carrier
+     * thread, and its park unmounts it; the owner itself blocks only on
+     * {@code java.util.concurrent} locks, which never pin the carrier, but a message that blocks
+     * inside {@code synchronized} pins it on JDK 21 to 23.
+     *
+     * @param threadFactory where the owner thread comes from
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is {@code null}
+     * @throws IllegalStateException if {@link #daemon(boolean)} was set
+     */
+    @CanIgnoreReturnValue
+    public Builder<S> threadFactory(ThreadFactory threadFactory) {
+      settings.threadFactory(threadFactory);
+      return this;
+    }
+
+    /**
+     * Drains the owner when the JVM exits: a shutdown hook (which runs after
+     * {@code System.exit}, on SIGTERM or SIGINT, and when the last non-daemon thread ends) shuts
+     * the owner down and waits at most {@code timeout} for it to run every accepted message. What
+     * is left after the timeout is logged with its number. A JVM killed with SIGKILL runs no
+     * hook.
+     *
+     * @param timeout the longest time the JVM's exit waits for this owner
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is {@code null}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    @CanIgnoreReturnValue
+    public Builder<S> drainOnExit(Duration timeout) {
+      settings.drainOnExit(timeout);
+      return this;
+    }
+
+    /**
+     * Drains the owner when the JVM exits, waiting at most {@code timeout} {@code unit}s; see
+     * {@link #drainOnExit(Duration)}.
+     *
+     * @param timeout the longest time the JVM's exit waits for this owner
+     * @param unit the unit of {@code timeout}
+     * @return this builder
+     * @throws NullPointerException if {@code unit} is {@code null}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    @CanIgnoreReturnValue
+    public Builder<S> drainOnExit(long timeout, TimeUnit unit) {
+      settings.drainOnExit(timeout, unit);
       return this;
     }
 
@@ -929,66 +768,17 @@ public final class Owner<S> extends OwnerHotFields<S> implements AutoCloseable {
      * Creates the owner and starts its thread.
      *
      * @return the started owner
-     * @throws IllegalStateException if this builder has already started an owner
+     * @throws IllegalStateException if this builder has already started an owner, or if the
+     *     thread factory returned {@code null} or a started thread (nothing was started)
      */
     public Owner<S> start() {
       if (started) {
         throw new IllegalStateException("this builder has already started an owner of its state");
       }
-      String ownerName = name != null ? name : "owner-" + DEFAULT_NAME_SEQUENCE.getAndIncrement();
-      Owner<S> owner = new Owner<>(this, ownerName);
-      owner.thread.start();
+      Owner<S> owner = new Owner<>(this, settings.resolveName());
+      owner.startThread();
       started = true;
       return owner;
-    }
-  }
-
-  /**
-   * An {@link Owner#ask(Function)} query in the mailbox. {@link #accept} runs the query and keeps
-   * the outcome; the owner loop calls {@link #complete()} once it has counted the message as
-   * processed. Both run on the owner thread, so the outcome fields are plain.
-   */
-  private static final class Ask<S, R> implements Consumer<S> {
-    final SettableFuture<R> future = SettableFuture.create();
-    private final Function<? super S, ? extends R> query;
-    private boolean ran;
-    private R value;
-    private Throwable failure;
-
-    Ask(Function<? super S, ? extends R> query) {
-      this.query = query;
-    }
-
-    @Override
-    public void accept(S state) {
-      if (future.isDone()) {
-        return; // cancelled by the asker or by closeNow()
-      }
-      try {
-        value = query.apply(state);
-      } catch (Throwable t) {
-        failure = t;
-      }
-      ran = true;
-    }
-
-    void complete() {
-      if (!ran) {
-        return;
-      }
-      if (failure != null) {
-        future.setException(failure);
-      } else {
-        future.set(value);
-      }
-      value = null;
-      failure = null;
-      ran = false;
-    }
-
-    @Override
-    public String toString() {
-      return "ask(" + query + ")";
     }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.ThreadMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -152,7 +153,7 @@ class MailboxTest {
     List<Thread> threads = new ArrayList<>();
     for (int p = 0; p < producers; p++) {
       final int id = p;
-      threads.add(new Thread(() -> {
+      threads.add(ThreadMode.newThread(() -> {
         try {
           start.await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -176,7 +177,7 @@ class MailboxTest {
         halfway.countDown(); // in case this producer was refused before half-way
       }, "producer-" + p));
     }
-    threads.add(new Thread(() -> {
+    threads.add(ThreadMode.newThread(() -> {
       try {
         start.await(10, TimeUnit.SECONDS);
         halfway.await();

@@ -1,5 +1,7 @@
 package io.github.gilpatterns.owner;
 
+import static io.github.gilpatterns.owner.OwnerTestSupport.ownerBuilder;
+import static io.github.gilpatterns.owner.OwnerTestSupport.startOwner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,7 +30,7 @@ class OwnerFailureTest {
   @Test
   void failingTellGoesToTheHandlerAndTheOwnerCarriesOn() throws Exception {
     List<Failure> failures = new CopyOnWriteArrayList<>();
-    Owner<Counter> owner = Owner.builder(new Counter())
+    Owner<Counter> owner = ownerBuilder(new Counter())
         .name("failing-tell")
         .onError((o, m, f) -> failures.add(new Failure(o, m, f, o.isOwnerThread())))
         .start();
@@ -60,7 +62,7 @@ class OwnerFailureTest {
   @Test
   void failingAskFailsItsFutureAndSkipsTheHandler() throws Exception {
     List<Failure> failures = new CopyOnWriteArrayList<>();
-    Owner<Counter> owner = Owner.builder(new Counter())
+    Owner<Counter> owner = ownerBuilder(new Counter())
         .name("failing-ask")
         .onError((o, m, f) -> failures.add(new Failure(o, m, f, true)))
         .start();
@@ -79,7 +81,7 @@ class OwnerFailureTest {
 
   @Test
   void throwingErrorHandlerDoesNotKillTheOwner() throws Exception {
-    Owner<Counter> owner = Owner.builder(new Counter())
+    Owner<Counter> owner = ownerBuilder(new Counter())
         .name("throwing-handler")
         .onError((o, m, f) -> {
           throw new IllegalStateException("the handler failed too");
@@ -99,7 +101,7 @@ class OwnerFailureTest {
 
   @Test
   void defaultHandlerLogsAndTheOwnerCarriesOn() throws Exception {
-    try (Owner<Counter> owner = Owner.start("default-handler", new Counter())) {
+    try (Owner<Counter> owner = startOwner("default-handler", new Counter())) {
       owner.tell(c -> {
         throw new RuntimeException("expected in this test: logged by the default handler");
       });
@@ -110,7 +112,7 @@ class OwnerFailureTest {
 
   @Test
   void interruptLeftByAMessageDoesNotLeakIntoTheNext() throws Exception {
-    try (Owner<Counter> owner = Owner.start("stray-interrupt", new Counter())) {
+    try (Owner<Counter> owner = startOwner("stray-interrupt", new Counter())) {
       owner.tell(c -> Thread.currentThread().interrupt());
       assertEquals(Boolean.FALSE,
           owner.ask(c -> Thread.currentThread().isInterrupted()).get(10, TimeUnit.SECONDS));

@@ -3,6 +3,8 @@ package io.github.gilpatterns.owner;
 import static io.github.gilpatterns.owner.OwnerTestSupport.DEADLINE;
 import static io.github.gilpatterns.owner.OwnerTestSupport.awaitCondition;
 import static io.github.gilpatterns.owner.OwnerTestSupport.joinOrFail;
+import static io.github.gilpatterns.owner.OwnerTestSupport.ownerBuilder;
+import static io.github.gilpatterns.owner.OwnerTestSupport.startOwner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -13,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.github.gilpatterns.owner.OwnerTestSupport.Gate;
+import io.github.gilpatterns.testing.ThreadMode;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -24,10 +27,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Closing: the close race, closeNow, closing from the owner thread, daemon threads. */
 @Timeout(60)
@@ -53,7 +56,7 @@ class OwnerLifecycleTest {
   void closeWhileProducersTellAcceptsOrRefusesEachMessageExactlyOnce(int capacity)
       throws Exception {
     Tally tally = new Tally();
-    Owner.Builder<Tally> builder = Owner.builder(tally).name("close-race-" + capacity);
+    Owner.Builder<Tally> builder = ownerBuilder(tally).name("close-race-" + capacity);
     if (capacity > 0) {
       builder.mailboxCapacity(capacity);
     }
@@ -69,7 +72,7 @@ class OwnerLifecycleTest {
         t.perProducer[id]++;
         t.total++;
       };
-      producers.add(new Thread(() -> {
+      producers.add(ThreadMode.newThread(() -> {
         try {
           for (int i = 0; i < PER_PRODUCER; i++) {
             if (i == 1_000) {
@@ -121,7 +124,7 @@ class OwnerLifecycleTest {
     final int perProducer = 5_000;
     for (int round = 0; round < rounds; round++) {
       Tally tally = new Tally();
-      Owner.Builder<Tally> builder = Owner.builder(tally).name("close-race-round-" + round);
+      Owner.Builder<Tally> builder = ownerBuilder(tally).name("close-race-round-" + round);
       Owner<Tally> owner = (round % 2 == 0 ? builder.unbounded() : builder.mailboxCapacity(32))
           .start();
       long[] accepted = new long[PRODUCERS];
@@ -134,7 +137,7 @@ class OwnerLifecycleTest {
           t.perProducer[id]++;
           t.total++;
         };
-        producers.add(new Thread(() -> {
+        producers.add(ThreadMode.newThread(() -> {
           for (int i = 0; i < perProducer; i++) {
             if (i == closeAfter) {
               underway.countDown();
@@ -164,13 +167,13 @@ class OwnerLifecycleTest {
   void closeRunsEverythingAcceptedThenRefuses() throws Exception {
     Tally tally = new Tally();
     Gate gate = new Gate();
-    Owner<Tally> owner = Owner.start("close-drains", tally);
+    Owner<Tally> owner = startOwner("close-drains", tally);
     owner.tell(gate);
     for (int i = 0; i < 1_000; i++) {
       owner.tell(t -> t.total++);
     }
     gate.awaitEntered();
-    Thread closer = new Thread(owner::close, "closer");
+    Thread closer = ThreadMode.newThread(owner::close, "closer");
     closer.start();
     awaitCondition("the owner is closed", owner::isClosed);
     assertThrows(RejectedExecutionException.class, () -> owner.tell(t -> t.total++));
@@ -189,7 +192,7 @@ class OwnerLifecycleTest {
   void closeNowReturnsExactlyTheMessagesThatDidNotRun() throws Exception {
     Tally tally = new Tally();
     Gate gate = new Gate();
-    Owner<Tally> owner = Owner.start("close-now", tally);
+    Owner<Tally> owner = startOwner("close-now", tally);
     List<Consumer<Tally>> told = new ArrayList<>();
     ListenableFuture<Long> ask;
     try {
@@ -230,7 +233,7 @@ class OwnerLifecycleTest {
   void closeNowOnTheOwnerThreadReturnsTheRest() throws Exception {
     Tally tally = new Tally();
     Gate gate = new Gate();
-    Owner<Tally> owner = Owner.start("close-now-self", tally);
+    Owner<Tally> owner = startOwner("close-now-self", tally);
     AtomicReference<List<Consumer<? super Tally>>> leftovers = new AtomicReference<>();
     List<Consumer<Tally>> rest = new ArrayList<>();
     try {
@@ -256,7 +259,7 @@ class OwnerLifecycleTest {
   void closeOnTheOwnerThreadReturnsAtOnceAndTheRestStillRuns() throws Exception {
     Tally tally = new Tally();
     Gate gate = new Gate();
-    Owner<Tally> owner = Owner.start("close-self", tally);
+    Owner<Tally> owner = startOwner("close-self", tally);
     AtomicReference<Throwable> tellAfterClose = new AtomicReference<>();
     try {
       owner.tell(gate);
@@ -280,28 +283,36 @@ class OwnerLifecycleTest {
   }
 
   @Test
-  void closeWaitsUninterruptiblyAndRestoresTheInterrupt() throws Exception {
+  void interruptedCloseStopsAsShutdownNowAndRestoresTheInterrupt() throws Exception {
     Tally tally = new Tally();
     Gate gate = new Gate();
-    Owner<Tally> owner = Owner.start("close-interrupted", tally);
-    owner.tell(gate);
-    owner.tell(t -> t.total++);
-    gate.awaitEntered();
+    Owner<Tally> owner = startOwner("close-interrupted", tally);
+    ListenableFuture<Long> ask;
+    try {
+      owner.tell(gate);
+      owner.tell(t -> t.total++);
+      ask = owner.ask(t -> t.total);
+      gate.awaitEntered();
+    } catch (Throwable t) {
+      gate.release();
+      throw t;
+    }
     AtomicReference<Boolean> interruptedAfterClose = new AtomicReference<>();
-    Thread closer = new Thread(() -> {
+    Thread closer = ThreadMode.newThread(() -> {
       owner.close();
       interruptedAfterClose.set(Thread.currentThread().isInterrupted());
     }, "interrupted-closer");
     closer.start();
+    awaitCondition("close() shut the owner down", owner::isShutdown);
     OwnerTestSupport.awaitBlocked(closer);
-    closer.interrupt();
-    awaitCondition("the closer saw the interrupt", () -> !closer.isInterrupted()
-        || closer.getState() == Thread.State.WAITING);
-    gate.release();
+    closer.interrupt(); // as ExecutorService.close(): stop now, keep waiting, re-assert
     joinOrFail(closer);
     assertEquals(Boolean.TRUE, interruptedAfterClose.get());
-    assertEquals(1L, tally.total, "an interrupted close() still runs everything accepted");
-    assertFalse(gate.interrupted);
+    assertTrue(gate.interrupted, "the running message is interrupted, as by shutdownNow()");
+    assertTrue(owner.isTerminated());
+    assertEquals(0L, tally.total, "the messages behind the running one were dropped");
+    assertTrue(ask.isCancelled(), "an ask that never ran is cancelled");
+    assertEquals(List.of(), owner.shutdownNow(), "close() already took the leftovers");
   }
 
   @Test

@@ -2,12 +2,14 @@ package io.github.gilpatterns.owner;
 
 import static io.github.gilpatterns.owner.OwnerTestSupport.awaitBlocked;
 import static io.github.gilpatterns.owner.OwnerTestSupport.joinOrFail;
+import static io.github.gilpatterns.owner.OwnerTestSupport.ownerBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gilpatterns.owner.OwnerTestSupport.Gate;
+import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +39,7 @@ class OwnerMailboxTest {
   void tellBlocksWhileFullAndResumesWhenSpaceFrees() throws Exception {
     Log log = new Log();
     Gate gate = new Gate();
-    try (Owner<Log> owner = Owner.builder(log).name("bounded").mailboxCapacity(2).start()) {
+    try (Owner<Log> owner = ownerBuilder(log).name("bounded").mailboxCapacity(2).start()) {
       try {
         owner.tell(gate);
         gate.awaitEntered(); // the gate runs, so the mailbox is empty again
@@ -49,7 +51,7 @@ class OwnerMailboxTest {
 
         CountDownLatch told = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread sender = new Thread(() -> {
+        Thread sender = ThreadMode.newThread(() -> {
           try {
             owner.tell(entry("f"));
             told.countDown();
@@ -75,7 +77,7 @@ class OwnerMailboxTest {
   void capacityIsExactNotRoundedToAPowerOfTwo() throws Exception {
     Log log = new Log();
     Gate gate = new Gate();
-    try (Owner<Log> owner = Owner.builder(log).name("exact").mailboxCapacity(3).start()) {
+    try (Owner<Log> owner = ownerBuilder(log).name("exact").mailboxCapacity(3).start()) {
       try {
         owner.tell(gate);
         gate.awaitEntered();
@@ -95,14 +97,14 @@ class OwnerMailboxTest {
   void interruptedBlockedTellIsRefusedAndKeepsTheInterrupt() throws Exception {
     Log log = new Log();
     Gate gate = new Gate();
-    try (Owner<Log> owner = Owner.builder(log).name("interrupt-tell").mailboxCapacity(1).start()) {
+    try (Owner<Log> owner = ownerBuilder(log).name("interrupt-tell").mailboxCapacity(1).start()) {
       try {
         owner.tell(gate);
         gate.awaitEntered();
         owner.tell(entry("fill"));
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicBoolean stillInterrupted = new AtomicBoolean();
-        Thread sender = new Thread(() -> {
+        Thread sender = ThreadMode.newThread(() -> {
           try {
             owner.tell(entry("interrupted"));
           } catch (Throwable t) {
@@ -130,13 +132,13 @@ class OwnerMailboxTest {
   void interruptedTimedTryTellThrowsInterruptedException() throws Exception {
     Gate gate = new Gate();
     try (Owner<Log> owner =
-        Owner.builder(new Log()).name("interrupt-trytell").mailboxCapacity(1).start()) {
+        ownerBuilder(new Log()).name("interrupt-trytell").mailboxCapacity(1).start()) {
       try {
         owner.tell(gate);
         gate.awaitEntered();
         owner.tell(entry("fill"));
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread sender = new Thread(() -> {
+        Thread sender = ThreadMode.newThread(() -> {
           try {
             owner.tryTell(entry("never"), Duration.ofMinutes(5));
           } catch (Throwable t) {
@@ -158,14 +160,14 @@ class OwnerMailboxTest {
   void closeRefusesSendersBlockedOnAFullMailbox() throws Exception {
     Log log = new Log();
     Gate gate = new Gate();
-    Owner<Log> owner = Owner.builder(log).name("close-blocked").mailboxCapacity(1).start();
+    Owner<Log> owner = ownerBuilder(log).name("close-blocked").mailboxCapacity(1).start();
     Thread closer = null;
     try {
       owner.tell(gate);
       gate.awaitEntered();
       owner.tell(entry("accepted"));
       AtomicReference<Throwable> thrown = new AtomicReference<>();
-      Thread sender = new Thread(() -> {
+      Thread sender = ThreadMode.newThread(() -> {
         try {
           owner.tell(entry("refused"));
         } catch (Throwable t) {
@@ -174,7 +176,7 @@ class OwnerMailboxTest {
       }, "sender-blocked-at-close");
       sender.start();
       awaitBlocked(sender);
-      closer = new Thread(owner::close, "closer");
+      closer = ThreadMode.newThread(owner::close, "closer");
       closer.start();
       joinOrFail(sender); // refused while the gate still holds the owner
       assertTrue(thrown.get() instanceof RejectedExecutionException, String.valueOf(thrown));
@@ -196,7 +198,7 @@ class OwnerMailboxTest {
       int ran;
     }
     try (Owner<Outcome> owner =
-        Owner.builder(new Outcome()).name("self-full").mailboxCapacity(1).start()) {
+        ownerBuilder(new Outcome()).name("self-full").mailboxCapacity(1).start()) {
       CountDownLatch done = new CountDownLatch(1);
       owner.tell(o -> {
         o.firstAccepted = owner.tryTell(x -> x.ran++); // fills the mailbox of 1
@@ -231,10 +233,10 @@ class OwnerMailboxTest {
     final int producers = 4;
     final int perProducer = 20_000;
     try (Owner<Count> owner =
-        Owner.builder(count).name("bounded-contention").mailboxCapacity(16).start()) {
+        ownerBuilder(count).name("bounded-contention").mailboxCapacity(16).start()) {
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < producers; p++) {
-        threads.add(new Thread(() -> {
+        threads.add(ThreadMode.newThread(() -> {
           for (int i = 0; i < perProducer; i++) {
             owner.tell(c -> c.value++);
           }

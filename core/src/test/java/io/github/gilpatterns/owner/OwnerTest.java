@@ -3,6 +3,7 @@ package io.github.gilpatterns.owner;
 import static io.github.gilpatterns.owner.OwnerTestSupport.DEADLINE;
 import static io.github.gilpatterns.owner.OwnerTestSupport.awaitBlocked;
 import static io.github.gilpatterns.owner.OwnerTestSupport.joinOrFail;
+import static io.github.gilpatterns.owner.OwnerTestSupport.startOwner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.github.gilpatterns.owner.OwnerTestSupport.Gate;
+import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ class OwnerTest {
 
   @Test
   void tellRunsOnTheOwnerThreadAndAskReturnsTheResult() throws Exception {
-    try (Owner<Counter> owner = Owner.start("basic", new Counter())) {
+    try (Owner<Counter> owner = startOwner("basic", new Counter())) {
       owner.tell(c -> c.count++);
       owner.tell(c -> c.count += 10);
       assertEquals(11L, owner.ask(c -> c.count).get(10, TimeUnit.SECONDS));
@@ -53,11 +55,11 @@ class OwnerTest {
       final long[] next = new long[producers];
       long outOfOrder;
     }
-    try (Owner<Sequences> owner = Owner.start("fifo", new Sequences())) {
+    try (Owner<Sequences> owner = startOwner("fifo", new Sequences())) {
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < producers; p++) {
         final int id = p;
-        threads.add(new Thread(() -> {
+        threads.add(ThreadMode.newThread(() -> {
           for (int i = 0; i < perProducer; i++) {
             final long seq = i;
             owner.tell(s -> {
@@ -88,10 +90,10 @@ class OwnerTest {
     final int producers = 4;
     final int perProducer = 25_000;
     Counter counter = new Counter();
-    try (Owner<Counter> owner = Owner.start("join-visibility", counter)) {
+    try (Owner<Counter> owner = startOwner("join-visibility", counter)) {
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < producers; p++) {
-        threads.add(new Thread(() -> {
+        threads.add(ThreadMode.newThread(() -> {
           for (int i = 0; i < perProducer; i++) {
             owner.tell(c -> {
               c.count++;
@@ -125,11 +127,11 @@ class OwnerTest {
     final int burst = 40;
     final long[] slots = new long[senders];
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    try (Owner<long[]> owner = Owner.start("concurrent-join", slots)) {
+    try (Owner<long[]> owner = startOwner("concurrent-join", slots)) {
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < senders; p++) {
         final int id = p;
-        threads.add(new Thread(() -> {
+        threads.add(ThreadMode.newThread(() -> {
           try {
             long sent = 0;
             for (int r = 0; r < rounds; r++) {
@@ -160,7 +162,7 @@ class OwnerTest {
   void joinWaitsForEarlierMessagesOnly() throws Exception {
     Counter counter = new Counter();
     Gate gate = new Gate();
-    try (Owner<Counter> owner = Owner.start("join-waits", counter)) {
+    try (Owner<Counter> owner = startOwner("join-waits", counter)) {
       try {
         owner.tell(gate);
         owner.tell(c -> c.count++);
@@ -171,7 +173,7 @@ class OwnerTest {
         CountDownLatch joined = new CountDownLatch(1);
         AtomicReference<Throwable> joinFailure = new AtomicReference<>();
         AtomicReference<Long> seen = new AtomicReference<>();
-        Thread joiner = new Thread(() -> {
+        Thread joiner = ThreadMode.newThread(() -> {
           try {
             owner.join();
             seen.set(counter.count); // plain read, made visible by join()
@@ -196,7 +198,7 @@ class OwnerTest {
 
   @Test
   void joinOnTheOwnerThreadThrowsInsteadOfDeadlocking() throws Exception {
-    try (Owner<Counter> owner = Owner.start("join-self", new Counter())) {
+    try (Owner<Counter> owner = startOwner("join-self", new Counter())) {
       ListenableFuture<String> untimed = owner.ask(c -> {
         try {
           owner.join();
@@ -224,12 +226,12 @@ class OwnerTest {
   @Test
   void joinIsInterruptible() throws Exception {
     Gate gate = new Gate();
-    try (Owner<Counter> owner = Owner.start("join-interrupt", new Counter())) {
+    try (Owner<Counter> owner = startOwner("join-interrupt", new Counter())) {
       try {
         owner.tell(gate);
         gate.awaitEntered();
         AtomicReference<Throwable> outcome = new AtomicReference<>();
-        Thread joiner = new Thread(() -> {
+        Thread joiner = ThreadMode.newThread(() -> {
           try {
             owner.join();
             outcome.set(new AssertionError("join returned"));
@@ -252,7 +254,7 @@ class OwnerTest {
   void cancelledAskIsSkipped() throws Exception {
     Counter counter = new Counter();
     Gate gate = new Gate();
-    try (Owner<Counter> owner = Owner.start("cancel-ask", counter)) {
+    try (Owner<Counter> owner = startOwner("cancel-ask", counter)) {
       try {
         owner.tell(gate);
         ListenableFuture<Long> cancelled = owner.ask(c -> ++c.count);
@@ -267,7 +269,7 @@ class OwnerTest {
 
   @Test
   void idleOwnerParksAndWakesForTheNextMessage() throws Exception {
-    try (Owner<Counter> owner = Owner.start("idle", new Counter())) {
+    try (Owner<Counter> owner = startOwner("idle", new Counter())) {
       for (int round = 0; round < 3; round++) {
         awaitBlocked(owner.thread()); // parked, not spinning: WAITING
         final long expected = round + 1;
@@ -279,7 +281,7 @@ class OwnerTest {
   @Test
   void countersTrackProcessedAndPending() throws Exception {
     Gate gate = new Gate();
-    try (Owner<Counter> owner = Owner.start("counters", new Counter())) {
+    try (Owner<Counter> owner = startOwner("counters", new Counter())) {
       try {
         assertEquals(0L, owner.processed());
         assertEquals(0L, owner.pending());
@@ -302,7 +304,7 @@ class OwnerTest {
 
   @Test
   void badArgumentsThrowAtTheCallAndEnqueueNothing() throws Exception {
-    try (Owner<Counter> owner = Owner.start("bad-input", new Counter())) {
+    try (Owner<Counter> owner = startOwner("bad-input", new Counter())) {
       NullPointerException npe = assertThrows(NullPointerException.class, () -> owner.tell(null));
       assertTrue(npe.getMessage().contains("message"), npe.getMessage());
       assertThrows(NullPointerException.class, () -> owner.tryTell(null));
@@ -349,7 +351,7 @@ class OwnerTest {
   @Test
   void plainConsumerTypesAreAccepted() throws Exception {
     Consumer<Object> anything = o -> { };
-    try (Owner<Counter> owner = Owner.start("variance", new Counter())) {
+    try (Owner<Counter> owner = startOwner("variance", new Counter())) {
       owner.tell(anything); // Consumer<? super S>
       ListenableFuture<Object> asObject = owner.<Object>ask(c -> c.count);
       assertEquals(0L, asObject.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));

@@ -3,6 +3,7 @@ package io.github.gilpatterns.owner;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,23 @@ final class OwnerTestSupport {
   static final Duration DEADLINE = Duration.ofSeconds(10);
 
   private OwnerTestSupport() {}
+
+  /**
+   * {@code Owner.start(name, state)} on a thread of the suite's kind: a platform thread, or a
+   * virtual one when the suite runs on virtual threads ({@link ThreadMode}).
+   */
+  static <S> Owner<S> startOwner(String name, S state) {
+    return ownerBuilder(state).name(name).start();
+  }
+
+  /** {@code Owner.builder(state)}, with a virtual-thread factory when the suite runs on them. */
+  static <S> Owner.Builder<S> ownerBuilder(S state) {
+    Owner.Builder<S> builder = Owner.builder(state);
+    if (ThreadMode.virtual()) {
+      builder.threadFactory(ThreadMode.factory("owner"));
+    }
+    return builder;
+  }
 
   /**
    * A message that, when run, signals it has started and then blocks the owner thread until

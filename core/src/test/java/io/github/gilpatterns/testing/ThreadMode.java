@@ -94,6 +94,11 @@ public final class ThreadMode {
     return thread;
   }
 
+  /** Creates an unstarted thread of the selected kind, in {@code new Thread(task, name)} order. */
+  public static Thread newThread(Runnable task, String name) {
+    return newThread(name, task);
+  }
+
   /** Creates an unstarted thread of the selected kind named {@code name}. */
   public static Thread newThread(String name, Runnable task) {
     Thread thread = factory(name).newThread(task);

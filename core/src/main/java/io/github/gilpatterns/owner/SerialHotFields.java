@@ -1,11 +1,11 @@
 package io.github.gilpatterns.owner;
 
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.Consumer;
 
 /**
- * The fields of {@link Owner} that a send or the owner loop reads on every message, with 128
- * bytes of padding before them ({@link OwnerPadding}) and, in {@code Owner} itself, after them.
+ * The fields of a {@link SerialCore} that a send or the run loop reads on every message, with
+ * 128 bytes of padding before them ({@link SerialPadding}) and, in {@code SerialCore} itself,
+ * after them.
  *
  * <p>Why: an owned state is usually allocated just before its owner
  * ({@code Owner.start(name, new Counter())}), and the garbage collector may later copy any object
@@ -14,8 +14,10 @@ import java.util.function.Consumer;
  * made every send miss: {@code OwnerTellBenchmark}'s {@code ownerPlainState} variant. The JVM
  * lays out superclass fields first, and within a class the {@code long}s first, so the padding
  * classes fence these fields off whatever the state's layout is.
+ *
+ * @param <M> the type of the messages
  */
-abstract class OwnerHotFields<S> extends OwnerPadding {
+abstract class SerialHotFields<M> extends SerialPadding {
 
   /** Longs between two hot counters: 128 bytes, two cache lines (adjacent-line prefetch). */
   static final int PAD = 16;
@@ -23,34 +25,30 @@ abstract class OwnerHotFields<S> extends OwnerPadding {
   static final int PROCESSED = PAD;
 
   /** Accepts a send exactly when its offer returns OFFERED; closed before runState moves. */
-  final Mailbox<Consumer<? super S>> mailbox;
-  /** The owned state: touched only by {@link #thread}. */
-  final S state;
+  final Mailbox<M> mailbox;
+  /** The thread that runs the messages; the only consumer of {@link #mailbox}. */
   final Thread thread;
-  /** Messages run (including failed ones) at {@link #PROCESSED}; written only by the owner. */
+  /** Messages run (including failed ones) at {@link #PROCESSED}; written only by the thread. */
   final AtomicLongArray processedSlot = new AtomicLongArray(2 * PAD + 1);
-  /** RUNNING, SHUTDOWN, STOP or TERMINATED; only moves forward. Read by the owner loop. */
+  /** RUNNING, SHUTDOWN, STOP or TERMINATED; only moves forward. Read by the run loop. */
   volatile int runState;
-  /** The owner has announced it is about to park; see the idle protocol. */
+  /** The thread has announced it is about to park; see the idle protocol. */
   volatile boolean ownerParked;
 
-  OwnerHotFields(Mailbox<Consumer<? super S>> mailbox, S state, String name, boolean daemon) {
-    this.mailbox = mailbox;
-    this.state = state;
-    Thread t = new Thread(this::runOwnerThread, name);
-    t.setDaemon(daemon);
-    this.thread = t;
+  SerialHotFields(Settings settings, String name) {
+    this.mailbox = settings.newMailbox();
+    this.thread = settings.newThread(this::runThread, name);
   }
 
-  /** The body of the owner thread. */
-  abstract void runOwnerThread();
+  /** The body of the thread. */
+  abstract void runThread();
 }
 
 /**
- * 128 bytes before {@link OwnerHotFields}; the {@code int} fills the 4-byte gap after a
+ * 128 bytes before {@link SerialHotFields}; the {@code int} fills the 4-byte gap after a
  * compressed object header, where the JVM would otherwise put a field of a subclass.
  */
-abstract class OwnerPadding {
+abstract class SerialPadding {
   int p00;
   long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
 }

@@ -1,0 +1,707 @@
+package io.github.gilpatterns.owner;
+
+import com.google.common.util.concurrent.Uninterruptibles;
+import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One thread that runs messages of type {@code M} one at a time, in mailbox order, with
+ * java.util.concurrent's lifecycle: the machinery shared by {@link Owner} (messages are
+ * {@code Consumer}s of an owned state) and {@link SerialExecutor} (messages are
+ * {@code Runnable}s). Subclasses say how a message runs and where its failures go; the public
+ * methods live in them and delegate here.
+ *
+ * @param <M> the type of the messages
+ */
+abstract class SerialCore<M> extends SerialHotFields<M> {
+
+  /*
+   * Implementation overview.
+   *
+   * Mailbox. A Mailbox (this package): JCTools' MPSC array queue algorithm (linked chunks when
+   * unbounded, one array with an exact bound when bounded and small, a ring of chunks allocated
+   * as they are first needed when bounded and large) with a CLOSED bit in the producer index.
+   * A general-purpose queue cannot be used: see "Accepting versus closing".
+   *
+   * Run loop (runLoop()). Takes up to BATCH messages with relaxedPoll() and runs each, catching
+   * everything it throws, publishing the processed count after each (a release store to a
+   * padded slot, so producers reading this object's fields do not see its cache line bounce),
+   * then completing the future of an ask, also catching what its listeners throw. After a
+   * batch, one full fence and two volatile reads decide whether blocked producers or joiners
+   * must be signalled (Dekker with their registration, below). A batch that ended because the
+   * mailbox was empty runs the drained hook, if any.
+   *
+   * Idle protocol (no lost wake-up). The thread spins SPINS times over relaxedPeek() (a read
+   * of the next slot only: spinning on isEmpty() would read the producer index, and every read
+   * pulls the line that each offer CASes away from the producers), then writes
+   * ownerParked = true (volatile), re-checks with isEmpty() (which also sees an offer whose
+   * slot is not written yet) and the run state, and parks only if both are unchanged. A
+   * producer, after its offer (a CAS on the producer index, or the volatile store that ends a
+   * chunk link: volatile writes), reads ownerParked (volatile); if true it CASes it back to
+   * false and unparks the thread. Sequential consistency of the volatile accesses makes
+   * "thread saw an empty mailbox" and "producer saw ownerParked == false" impossible together.
+   * While the thread is awake, producers only read ownerParked, so its cache line stays shared.
+   *
+   * Accepting versus closing. A send is accepted exactly when its offer's CAS on the mailbox's
+   * producer index succeeds, and shutdown() sets the CLOSED bit in that same index with a CAS,
+   * so the two are ordered by one atomic variable: every accepted offer is counted in the final
+   * index and every later offer sees the bit and is refused. Once runState is not RUNNING (set
+   * after the mailbox is closed), the thread may end exactly when its consumer index equals
+   * the mailbox's accepted count: every accepted message has been taken, including one whose
+   * sender had claimed its slot but not yet stored the message, which the thread waits for.
+   * The cost per send is the queue's own CAS and nothing else.
+   *
+   * Layout. The fields that every send or every message reads live in SerialHotFields, between
+   * 128 bytes of padding on each side (SerialPadding before, this class's first longs after),
+   * so that no neighbouring object shares their cache lines. The mailbox pads its own indices
+   * and fields the same way.
+   *
+   * States: RUNNING -> SHUTDOWN (drain, then end) -> STOP (hand the rest over) -> TERMINATED
+   * (the thread's run method has finished). Transitions only move forward (CAS loop).
+   *
+   * join(). The target is mailbox.acceptedCount() at the call: it counts exactly the offers
+   * whose CAS completed, which includes every send that returned before the call. Messages
+   * run in index order, so processed >= target means all of them ran. A joiner registers its
+   * target in joinTarget (minimum of the waiters, under `lock`), fences and re-checks before
+   * awaiting `progress`; the thread, after a batch, fences and signals when
+   * processed >= joinTarget. Termination also signals; a joiner that then finds
+   * processed < target throws, because those messages will never run.
+   *
+   * Full bounded mailbox. A blocked sender increments blockedProducers under `lock`, fences,
+   * retries the offer and awaits `notFull`; the thread, after a batch (which freed space),
+   * fences and signals if blockedProducers != 0. shutdown() and shutdownNow() signal too, so
+   * blocked senders wake and are refused.
+   *
+   * shutdown() and shutdownNow() close the mailbox first, then move runState, so a thread that
+   * sees SHUTDOWN or STOP reads a final accepted count.
+   *
+   * shutdownNow(). Moves to STOP, signals blocked senders, interrupts and unparks the thread,
+   * and waits for it to terminate: only the thread may take messages from the mailbox. The
+   * thread stops after the message it is running, polls the mailbox until the accepted count
+   * is reached (so a sender mid-offer is not missed), cancels the futures of asks among the
+   * leftovers, and hands the list over through `handover`. Called on the thread itself,
+   * shutdownNow() does the same draining directly.
+   *
+   * Unexpected end. Anything that escapes the run loop (nothing a message or a listener throws
+   * does; a bug, or an error thrown while reporting one) ends it, and runThread() fails safe
+   * before terminating: it records the cause, closes the mailbox (later sends are refused),
+   * moves to STOP, wakes blocked senders and joiners, takes every message that never ran,
+   * fails the futures of asks among them (cancels any other Future), keeps the list for
+   * shutdownNow() and logs how many there were. join() and awaitTermination() then throw
+   * instead of reporting success.
+   *
+   * Exit. A drainOnExit owner is shut down and waited for by the JVM shutdown hook of
+   * ExitHooks; any other owner still running then is logged with the number of accepted
+   * messages that had not run.
+   */
+
+  static final int RUNNING = 0;
+  static final int SHUTDOWN = 1;
+  static final int STOP = 2;
+  static final int TERMINATED = 3;
+
+  /** Messages run between two signalling checks. */
+  private static final int BATCH = 256;
+  /** Empty-mailbox checks before the thread parks. */
+  private static final int SPINS = 256;
+
+  private static final VarHandle RUN_STATE;
+  private static final VarHandle OWNER_PARKED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      RUN_STATE = lookup.findVarHandle(SerialHotFields.class, "runState", int.class);
+      OWNER_PARKED = lookup.findVarHandle(SerialHotFields.class, "ownerParked", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // The fields every send and every message read are in SerialHotFields, after 128 bytes of
+  // padding; these longs, laid out first among this class's fields, are the 128 bytes after them.
+  @SuppressWarnings("unused")
+  private long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+
+  final String name;
+  final System.Logger log;
+  /** Negative: not drained at JVM exit; else the longest wait for the drain, in nanoseconds. */
+  final long exitNanos;
+  /**
+   * Run on the thread after a batch that emptied the mailbox; set by the subclass constructor,
+   * before the thread starts (Thread.start publishes it).
+   */
+  @Nullable M drainedHook;
+
+  /** Guards the slow paths: blocked senders, joiners. Never held while a message runs. */
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notFull = lock.newCondition();
+  private final Condition progress = lock.newCondition();
+  /** Senders waiting for space; written under {@link #lock}, read by the thread after a fence. */
+  private volatile int blockedProducers;
+  /** Smallest target among waiting joiners; written under {@link #lock}. */
+  private volatile long joinTarget = Long.MAX_VALUE;
+
+  /** The thread's leftovers after STOP, claimed by one {@code shutdownNow()} caller. */
+  private final AtomicReference<List<M>> handover = new AtomicReference<>();
+  /** Counted down when the thread's run method ends, after TERMINATED is written. */
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  /** What ended the thread unexpectedly; written before TERMINATED. */
+  private volatile @Nullable Throwable terminationCause;
+
+  SerialCore(Settings settings, String name, Class<?> publicType) {
+    super(settings, name);
+    this.name = name;
+    this.log = System.getLogger(publicType.getName());
+    this.exitNanos = settings.exitNanos();
+  }
+
+  /** Runs one message on the thread; what it throws goes to {@link #reportFailure}. */
+  abstract void runMessage(M message);
+
+  /** Where failures go: called on the thread; what it throws is logged and ignored. */
+  abstract void reportFailure(M message, Throwable failure);
+
+  /** "owner" or "serial executor", for messages. */
+  abstract String kind();
+
+  /** Starts the thread; called once, by the builder, right after construction. */
+  final void startThread() {
+    ExitHooks.register(this);
+    try {
+      thread.start();
+    } catch (Throwable t) {
+      ExitHooks.unregister(this);
+      throw t;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending
+
+  /** Sends, waiting as long as needed for room; an interrupt becomes a rejection. */
+  final void sendOrReject(M message) {
+    try {
+      send(message, -1L);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      RejectedExecutionException rejected = new RejectedExecutionException(
+          "interrupted while waiting for space in the mailbox of " + kind() + " " + name);
+      rejected.initCause(e);
+      throw rejected;
+    }
+  }
+
+  /**
+   * The send path shared by every sending method.
+   *
+   * @param nanos negative: wait as long as needed; zero: do not wait; positive: wait at most
+   */
+  final boolean send(M message, long nanos) throws InterruptedException {
+    int outcome = mailbox.offer(message);
+    if (outcome != Mailbox.OFFERED) {
+      if (outcome == Mailbox.CLOSED) {
+        throw rejected();
+      }
+      if (nanos == 0L || Thread.currentThread() == thread) {
+        if (nanos < 0L) {
+          throw new RejectedExecutionException("the mailbox of " + kind() + " " + name
+              + " is full and its thread cannot wait for itself to drain it");
+        }
+        return false;
+      }
+      if (!awaitRoomAndOffer(message, nanos)) {
+        return false;
+      }
+    }
+    if (ownerParked && OWNER_PARKED.compareAndSet(this, true, false)) {
+      LockSupport.unpark(thread);
+    }
+    return true;
+  }
+
+  /** Slow path: a bounded mailbox is full and the caller is willing to wait. */
+  private boolean awaitRoomAndOffer(M message, long nanos) throws InterruptedException {
+    final ReentrantLock lock = this.lock;
+    lock.lockInterruptibly();
+    try {
+      blockedProducers++;
+      try {
+        for (;;) {
+          VarHandle.fullFence(); // Dekker with afterBatch(): registration before the retry
+          int outcome = mailbox.offer(message);
+          if (outcome == Mailbox.OFFERED) {
+            return true;
+          }
+          if (outcome == Mailbox.CLOSED) {
+            throw rejected();
+          }
+          if (nanos < 0L) {
+            notFull.await();
+          } else if (nanos == 0L) {
+            return false;
+          } else {
+            nanos = Math.max(0L, notFull.awaitNanos(nanos));
+          }
+        }
+      } finally {
+        blockedProducers--;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private RejectedExecutionException rejected() {
+    return new RejectedExecutionException(kind() + " " + name + " is shut down");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Waiting
+
+  /**
+   * Waits until every message accepted before the call has run.
+   *
+   * @param nanos negative: as long as needed; zero: check only; positive: at most
+   * @return false on timeout
+   * @throws IllegalStateException on the thread itself, or if some of those messages will never
+   *     run because the thread has terminated
+   */
+  final boolean awaitProcessed(long nanos) throws InterruptedException {
+    checkNotOwnThread("join()");
+    final long target = mailbox.acceptedCount();
+    if (reached(target)) {
+      return true;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    final ReentrantLock lock = this.lock;
+    lock.lockInterruptibly();
+    try {
+      for (;;) {
+        if (target < joinTarget) {
+          joinTarget = target;
+        }
+        VarHandle.fullFence(); // Dekker with afterBatch(): registration before the re-check
+        if (reached(target)) {
+          return true;
+        }
+        if (nanos < 0L) {
+          progress.await();
+        } else if (nanos == 0L) {
+          return false;
+        } else {
+          nanos = Math.max(0L, progress.awaitNanos(nanos));
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@code target} messages have run; throws if they never will. */
+  private boolean reached(long target) {
+    boolean ended = runState == TERMINATED; // first: once it is true, processed is final
+    long processed = processedSlot.get(PROCESSED);
+    if (processed >= target) {
+      return true;
+    }
+    if (ended) {
+      throw new IllegalStateException(kind() + " " + name + " terminated before running "
+          + (target - processed) + " of the messages sent before join(); they will never run",
+          terminationCause);
+    }
+    return false;
+  }
+
+  /**
+   * Waits until the thread has terminated.
+   *
+   * @param nanos negative: as long as needed; zero: check only; positive: at most
+   * @return false on timeout
+   * @throws IllegalStateException on the thread itself, or if the thread ended unexpectedly
+   */
+  final boolean awaitTerminated(long nanos) throws InterruptedException {
+    checkNotOwnThread("awaitTermination()");
+    boolean done;
+    if (nanos < 0L) {
+      terminated.await();
+      done = true;
+    } else {
+      done = terminated.await(nanos, TimeUnit.NANOSECONDS);
+    }
+    if (done) {
+      checkEndedNormally();
+    }
+    return done;
+  }
+
+  private void checkEndedNormally() {
+    Throwable cause = terminationCause;
+    if (cause != null) {
+      throw new IllegalStateException(kind() + " " + name + " ended unexpectedly; "
+          + notRunCount() + " accepted messages did not run", cause);
+    }
+  }
+
+  private void checkNotOwnThread(String method) {
+    if (Thread.currentThread() == thread) {
+      throw new IllegalStateException(method + " called on the thread of " + kind() + " " + name
+          + ", which would wait for itself");
+    }
+  }
+
+  /** After termination: accepted messages that never ran. */
+  private long notRunCount() {
+    return Math.max(0L, mailbox.acceptedCount() - processedSlot.get(PROCESSED));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** Stops accepting; what was accepted still runs. Does not wait. */
+  final void shutdownCore() {
+    mailbox.close();
+    advanceRunState(SHUTDOWN);
+    wakeEveryone();
+  }
+
+  /**
+   * Stops accepting, interrupts the running message, waits (uninterruptibly) for the thread to
+   * hand over what never ran, and returns it; on the thread itself, drains directly.
+   */
+  final List<M> shutdownNowCore() {
+    mailbox.close();
+    advanceRunState(STOP);
+    wakeEveryone();
+    if (Thread.currentThread() == thread) {
+      return drainUnprocessed();
+    }
+    thread.interrupt();
+    Uninterruptibles.awaitUninterruptibly(terminated);
+    List<M> leftovers = handover.getAndSet(List.of());
+    return leftovers == null ? List.of() : leftovers;
+  }
+
+  /**
+   * {@code ExecutorService.close()}: shutdown, then wait for termination; an interrupt while
+   * waiting makes it {@code shutdownNow()}, whose leftovers are logged, and is re-asserted. On
+   * the thread itself, shuts down without waiting.
+   */
+  final void closeCore() {
+    shutdownCore();
+    if (Thread.currentThread() == thread) {
+      return;
+    }
+    boolean interrupted = false;
+    while (terminated.getCount() != 0L) {
+      try {
+        terminated.await();
+      } catch (InterruptedException e) {
+        interrupted = true;
+        List<M> dropped = shutdownNowCore();
+        if (!dropped.isEmpty()) {
+          log.log(Level.WARNING, () -> "close() of " + kind() + " " + name + " was interrupted: "
+              + dropped.size() + " accepted messages were dropped without running");
+        }
+      }
+    }
+    Uninterruptibles.joinUninterruptibly(thread);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void advanceRunState(int target) {
+    for (int rs; (rs = runState) < target; ) {
+      if (RUN_STATE.compareAndSet(this, rs, target)) {
+        return;
+      }
+    }
+  }
+
+  /** Wakes the thread (to notice a state change), blocked senders and joiners. */
+  private void wakeEveryone() {
+    LockSupport.unpark(thread);
+    wakeWaiters();
+  }
+
+  private void wakeWaiters() {
+    lock.lock();
+    try {
+      notFull.signalAll();
+      progress.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Observing
+
+  final long processedCount() {
+    return processedSlot.get(PROCESSED);
+  }
+
+  final long pendingCount() {
+    if (runState == TERMINATED) {
+      return 0L;
+    }
+    return Math.max(0L, mailbox.acceptedCount() - processedSlot.get(PROCESSED));
+  }
+
+  /**
+   * For the exit hook: waits until {@code deadline} ({@link System#nanoTime()}) for termination;
+   * returns whether it terminated. An interrupt ends the wait and is re-asserted.
+   */
+  final boolean awaitTerminatedUntil(long deadline) {
+    try {
+      return terminated.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return terminated.getCount() == 0L;
+    }
+  }
+
+  final boolean isTerminatedCore() {
+    return runState == TERMINATED;
+  }
+
+  final @Nullable Throwable terminationCauseCore() {
+    return runState == TERMINATED ? terminationCause : null;
+  }
+
+  /** For example {@code [counter-manager, running, processed=10, pending=0]}. */
+  final String describe() {
+    String[] states = {"running", "shutting down", "stopping", "terminated"};
+    return "[" + name + ", " + states[runState] + ", processed=" + processedCount()
+        + ", pending=" + pendingCount() + (terminationCause != null ? ", failed]" : "]");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The thread
+
+  @Override
+  final void runThread() {
+    Throwable crash = null;
+    try {
+      runLoop();
+    } catch (Throwable t) { // never from a message or a listener: see the overview
+      crash = t;
+    }
+    try {
+      if (crash != null) {
+        failSafe(crash);
+      }
+    } finally {
+      RUN_STATE.setVolatile(this, TERMINATED);
+      wakeWaiters();
+      terminated.countDown();
+      ExitHooks.unregister(this);
+    }
+  }
+
+  private void runLoop() {
+    final Mailbox<M> mailbox = this.mailbox;
+    final AtomicLongArray processedSlot = this.processedSlot;
+    long processed = 0L;
+    int closingRounds = 0;
+    for (;;) {
+      int n = 0;
+      int rs;
+      M message;
+      while ((rs = runState) < STOP && n < BATCH && (message = mailbox.relaxedPoll()) != null) {
+        n++;
+        Thread.interrupted(); // clear a stray interrupt, as ThreadPoolExecutor workers do
+        runOne(message);
+        processedSlot.lazySet(PROCESSED, ++processed);
+        if (message instanceof Ask) {
+          completeAsk((Ask<?, ?>) message, message); // after the count: get() sees it counted
+        }
+      }
+      if (n > 0) {
+        M hook = drainedHook;
+        if (hook != null && n < BATCH && rs < STOP) { // the batch ended on an empty mailbox
+          Thread.interrupted();
+          runOne(hook);
+        }
+        afterBatch(processed);
+      }
+      if (rs >= STOP) {
+        handover.set(drainUnprocessed());
+        return;
+      }
+      if (n == BATCH) {
+        continue;
+      }
+      if (rs == SHUTDOWN) {
+        if (n == 0) {
+          if (quiescent()) {
+            return; // every accepted message has run
+          }
+          Mailbox.backOff(closingRounds++); // a sender has claimed a slot, not yet stored
+        }
+        continue;
+      }
+      idle();
+    }
+  }
+
+  private void runOne(M message) {
+    try {
+      runMessage(message);
+    } catch (Throwable failure) {
+      reportSafely(message, failure);
+    }
+  }
+
+  private void completeAsk(Ask<?, ?> ask, M message) {
+    try {
+      ask.complete();
+    } catch (Throwable listenerFailure) { // a listener run by a direct executor threw
+      reportSafely(message, listenerFailure);
+    }
+  }
+
+  /** Reports a failure; nothing it throws escapes, so the thread keeps running. */
+  private void reportSafely(M message, Throwable failure) {
+    try {
+      reportFailure(message, failure);
+    } catch (Throwable handlerFailure) {
+      try {
+        if (handlerFailure != failure) {
+          handlerFailure.addSuppressed(failure);
+        }
+        log.log(Level.WARNING, () -> "the failure handler of " + kind() + " " + name
+            + " threw while handling a failure of " + message, handlerFailure);
+      } catch (Throwable ignored) {
+        // Nothing is left to report to; the thread must keep running.
+      }
+    }
+  }
+
+  /** After a batch: wake blocked senders (space was freed) and joiners whose target is reached. */
+  private void afterBatch(long processed) {
+    VarHandle.fullFence(); // Dekker with the registrations in awaitRoomAndOffer / awaitProcessed
+    boolean senders = blockedProducers != 0;
+    boolean joiners = processed >= joinTarget;
+    if (senders || joiners) {
+      lock.lock();
+      try {
+        if (senders) {
+          notFull.signalAll();
+        }
+        if (joiners) {
+          joinTarget = Long.MAX_VALUE;
+          progress.signalAll();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Spin briefly, then park until a sender (or a shutdown) unparks the thread. */
+  private void idle() {
+    final Mailbox<M> mailbox = this.mailbox;
+    for (int i = 0; i < SPINS; i++) {
+      // relaxedPeek reads only the next slot, as relaxedPoll does; isEmpty() would read the
+      // producer index, pulling the line every offer CASes away from the producers.
+      if (mailbox.relaxedPeek() != null || runState != RUNNING) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    ownerParked = true; // volatile write, then re-check: the Dekker half of the thread
+    try {
+      if (mailbox.isEmpty() && runState == RUNNING) {
+        Thread.interrupted(); // a stray interrupt would make park return at once, forever
+        LockSupport.park(this);
+      }
+    } finally {
+      ownerParked = false;
+    }
+  }
+
+  /**
+   * Whether the mailbox is closed and every message it accepted has been taken; thread only
+   * (the consumer index is its own).
+   */
+  private boolean quiescent() {
+    return mailbox.isClosed() && mailbox.consumerIndex() == mailbox.acceptedCount();
+  }
+
+  /**
+   * Takes every accepted message still in the mailbox (waiting for senders in the middle of an
+   * offer) and cancels the futures of asks among them. Thread only, after STOP (so the mailbox
+   * is closed and poll() returns null only when every accepted message is taken).
+   */
+  private List<M> drainUnprocessed() {
+    List<M> leftovers = takeAll();
+    for (M leftover : leftovers) {
+      if (leftover instanceof Ask) {
+        try {
+          ((Ask<?, ?>) leftover).cancel();
+        } catch (Throwable listenerFailure) {
+          reportSafely(leftover, listenerFailure);
+        }
+      }
+    }
+    return leftovers;
+  }
+
+  private List<M> takeAll() {
+    List<M> taken = new ArrayList<>();
+    M message;
+    while ((message = mailbox.poll()) != null) {
+      taken.add(message);
+    }
+    return taken;
+  }
+
+  /**
+   * The run loop ended with {@code crash}: refuse later sends, wake everyone, fail what never
+   * ran and keep it for shutdownNow(), and log it. Thread only.
+   */
+  private void failSafe(Throwable crash) {
+    terminationCause = crash;
+    mailbox.close();
+    advanceRunState(STOP);
+    wakeWaiters();
+    long notRun = notRunCount();
+    try {
+      log.log(Level.ERROR, () -> kind() + " " + name + " ended unexpectedly; " + notRun
+          + " accepted messages did not run (shutdownNow() returns them)", crash);
+    } catch (Throwable ignored) {
+      // The messages below are still failed and kept.
+    }
+    List<M> leftovers = takeAll();
+    for (M leftover : leftovers) {
+      try {
+        if (leftover instanceof Ask) {
+          ((Ask<?, ?>) leftover).fail(new IllegalStateException(
+              kind() + " " + name + " ended unexpectedly before running this query", crash));
+        } else if (leftover instanceof Future) {
+          ((Future<?>) leftover).cancel(false);
+        }
+      } catch (Throwable listenerFailure) {
+        reportSafely(leftover, listenerFailure);
+      }
+    }
+    handover.set(leftovers);
+  }
+}
