@@ -433,8 +433,10 @@ abstract class Mailbox<E> extends MailboxIndices {
    * JUMP markers; here chunks are aligned to indices, as in {@link Unbounded}.
    *
    * <p>Chunk switch: the producer that claims index {@code end} (the first index after its chunk)
-   * does it holding RESIZING_BIT. It reads the consumer index: if the successor's current use
-   * ended at or before it, the consumer has left the successor, and the producer reuses it by
+   * does it holding RESIZING_BIT. It reads the consumer index and chunk: if the successor's
+   * current use ended at or before that index and the consumer is in another chunk, the
+   * consumer has left the successor for good (a consumer that has taken a chunk's last element
+   * but not yet followed its link still needs the link as it is), and the producer reuses it by
    * release-storing its new {@code start}; otherwise it links a fresh chunk (allocated before
    * the claim, so that an {@link OutOfMemoryError} changes nothing) between the two. Either
    * way it stores its element into slot 0, publishes the chunk for producers, and last stores
@@ -506,9 +508,16 @@ abstract class Mailbox<E> extends MailboxIndices {
       }
     }
 
-    /** Whether the consumer has taken every element of {@code chunk}'s current use. */
+    /**
+     * Whether the consumer has taken every element of {@code chunk}'s current use and moved on
+     * to the next chunk: a consumer at the end of the chunk still has to read its link. The
+     * index is read first: once it shows the chunk consumed, the consumer's move into the chunk
+     * is visible, so a chunk other than {@code chunk} is one it moved to afterwards.
+     */
     private boolean consumerLeft(Chunk chunk) {
-      return (long) Chunk.START.getAcquire(chunk) + chunkSize <= lvConsumerIndex();
+      long c = lvConsumerIndex();
+      return (long) Chunk.START.getAcquire(chunk) + chunkSize <= c
+          && CONSUMER_CHUNK.getAcquire(this) != chunk;
     }
 
     @Override
@@ -551,7 +560,7 @@ abstract class Mailbox<E> extends MailboxIndices {
       if ((long) Chunk.START.getAcquire(next) != c) {
         return null; // not switched to yet
       }
-      consumerChunk = next;
+      CONSUMER_CHUNK.setRelease(this, next); // before any of its elements is taken
       consumerEnd = c + chunkSize;
       return next;
     }
@@ -596,11 +605,13 @@ abstract class Mailbox<E> extends MailboxIndices {
   /** The fields of {@link Ring}: read by the producers or the consumer on every call. */
   abstract static class RingFields<E> extends Mailbox<E> {
     static final VarHandle PRODUCER_LIMIT;
+    static final VarHandle CONSUMER_CHUNK;
 
     static {
       try {
-        PRODUCER_LIMIT = MethodHandles.lookup()
-            .findVarHandle(RingFields.class, "producerLimit", long.class);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        PRODUCER_LIMIT = lookup.findVarHandle(RingFields.class, "producerLimit", long.class);
+        CONSUMER_CHUNK = lookup.findVarHandle(RingFields.class, "consumerChunk", Chunk.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -615,8 +626,9 @@ abstract class Mailbox<E> extends MailboxIndices {
     /** Written only by the producer holding RESIZING_BIT, before it stores the next index. */
     Chunk producerChunk;
     long producerEnd;
-    /** Consumer only. */
+    /** The chunk the consumer is in: written by the consumer (release), read by producers. */
     Chunk consumerChunk;
+    /** Consumer only. */
     long consumerEnd;
 
     RingFields(int capacity, int chunkSize) {

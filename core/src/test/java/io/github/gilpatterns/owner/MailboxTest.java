@@ -19,7 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The owner's mailbox on its own: FIFO order across chunks, the exact bound, and the property the
+ * The owner's mailbox on its own: FIFO order across chunks, the exact bound, a large bounded
+ * mailbox's memory following its backlog, and the property the
  * owner's close protocol rests on: {@code close()} returns exactly the number of offers that
  * returned {@code OFFERED}, and the consumer can take exactly those.
  */
@@ -49,9 +50,11 @@ class MailboxTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 3, 4, 1000})
-  void boundedHoldsExactlyItsCapacity(int capacity) {
-    Mailbox<Integer> mailbox = Mailbox.bounded(capacity);
+  @ValueSource(strings = {"bounded:1", "bounded:3", "bounded:4", "bounded:1000", "ring:1:2",
+      "ring:3:2", "ring:5:2", "ring:8:4", "ring:1000:16", "bounded:5000"})
+  void boundedHoldsExactlyItsCapacity(String kind) {
+    Mailbox<Integer> mailbox = mailbox(kind);
+    int capacity = Integer.parseInt(kind.split(":")[1]);
     for (int round = 0; round < 3; round++) {
       for (int i = 0; i < capacity; i++) {
         assertEquals(Mailbox.OFFERED, mailbox.offer(i), "offer " + i);
@@ -73,18 +76,97 @@ class MailboxTest {
     }
   }
 
+  /** {@code bounded:N}, {@code unbounded:CHUNK} or {@code ring:N:CHUNK}. */
+  private static <E> Mailbox<E> mailbox(String kind) {
+    String[] parts = kind.split(":");
+    int size = Integer.parseInt(parts[1]);
+    switch (parts[0]) {
+      case "bounded":
+        return Mailbox.bounded(size);
+      case "unbounded":
+        return Mailbox.unbounded(size);
+      case "ring":
+        return Mailbox.ring(size, Integer.parseInt(parts[2]));
+      default:
+        throw new IllegalArgumentException(kind);
+    }
+  }
+
+  @Test
+  void aLargeBoundedMailboxIsARingThatStartsWithOneChunk() {
+    Mailbox<Integer> small = Mailbox.bounded(Mailbox.CHUNK);
+    Mailbox<Integer> large = Mailbox.bounded(1 << 30);
+    assertTrue(small instanceof Mailbox.Bounded, "up to one chunk: one array");
+    assertTrue(large instanceof Mailbox.Ring, "larger: a ring that grows");
+    assertEquals(1, ((Mailbox.Ring<Integer>) large).chunks());
+  }
+
+  @Test
+  void ringMemoryFollowsTheBacklogNotTheBound() {
+    Mailbox.Ring<Integer> ring = (Mailbox.Ring<Integer>) Mailbox.<Integer>ring(1 << 20, 4);
+    for (int i = 0; i < 1_000; i++) { // a consumer that keeps up: one chunk, reused
+      assertEquals(Mailbox.OFFERED, ring.offer(i));
+      assertEquals(i, ring.relaxedPoll());
+    }
+    // The producer reaching the end of the only chunk finds the consumer still at that end,
+    // about to read the link, so it adds a second chunk; from then on the two alternate.
+    assertTrue(ring.chunks() <= 2, "a backlog of at most one needs two chunks: " + ring.chunks());
+    int next = 0;
+    int taken = 0;
+    for (int round = 0; round < 50; round++) { // a backlog of 10, drained and refilled
+      for (int i = 0; i < 10; i++) {
+        assertEquals(Mailbox.OFFERED, ring.offer(next++));
+      }
+      for (int i = 0; i < 10; i++) {
+        assertEquals(taken++, ring.relaxedPoll());
+      }
+    }
+    int chunks = ring.chunks();
+    assertTrue(chunks >= 3 && chunks <= 4, "10 waiting elements in chunks of 4: " + chunks);
+    for (int round = 0; round < 50; round++) { // the same backlog again: no new chunk
+      for (int i = 0; i < 10; i++) {
+        ring.offer(next++);
+      }
+      for (int i = 0; i < 10; i++) {
+        assertEquals(taken++, ring.relaxedPoll());
+      }
+    }
+    assertEquals(chunks, ring.chunks(), "chunks the consumer has left are reused");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 5, 9, 16})
+  void aFullRingHasAtMostTheChunksItsBoundNeeds(int capacity) {
+    int chunkSize = 4;
+    Mailbox.Ring<Integer> ring = (Mailbox.Ring<Integer>) Mailbox.<Integer>ring(capacity, chunkSize);
+    int bound = (capacity + chunkSize - 1) / chunkSize + 1;
+    int next = 0;
+    int taken = 0;
+    for (int round = 0; round < 20; round++) { // fill, then take a few, shifting the start
+      while (ring.offer(next) == Mailbox.OFFERED) {
+        next++;
+      }
+      assertTrue(ring.chunks() <= bound, ring.chunks() + " chunks for capacity " + capacity);
+      for (int i = 0; i <= round % capacity; i++) {
+        assertEquals(taken++, ring.relaxedPoll());
+      }
+    }
+  }
+
   @Test
   void badSizesAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> Mailbox.unbounded(1));
     assertThrows(IllegalArgumentException.class, () -> Mailbox.unbounded(24));
     assertThrows(IllegalArgumentException.class, () -> Mailbox.bounded(0));
     assertThrows(IllegalArgumentException.class, () -> Mailbox.bounded((1 << 30) + 1));
+    assertThrows(IllegalArgumentException.class, () -> Mailbox.ring(0, 4));
+    assertThrows(IllegalArgumentException.class, () -> Mailbox.ring(8, 3));
   }
 
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void closeRefusesLaterOffersAndKeepsTheAcceptedOnes(boolean bounded) {
-    Mailbox<Integer> mailbox = bounded ? Mailbox.bounded(8) : Mailbox.unbounded(2);
+  @ValueSource(strings = {"unbounded:2", "bounded:8", "ring:8:2"})
+  void closeRefusesLaterOffersAndKeepsTheAcceptedOnes(String kind) {
+    Mailbox<Integer> mailbox = mailbox(kind);
     for (int i = 0; i < 5; i++) {
       assertEquals(Mailbox.OFFERED, mailbox.offer(i));
     }
@@ -100,9 +182,10 @@ class MailboxTest {
     assertNull(mailbox.poll());
   }
 
-  @Test
-  void closeOfAFullBoundedMailboxReportsClosedNotFull() {
-    Mailbox<Integer> mailbox = Mailbox.bounded(1);
+  @ParameterizedTest
+  @ValueSource(strings = {"bounded:1", "ring:1:2"})
+  void closeOfAFullBoundedMailboxReportsClosedNotFull(String kind) {
+    Mailbox<Integer> mailbox = mailbox(kind);
     mailbox.offer(1);
     mailbox.close();
     assertEquals(Mailbox.CLOSED, mailbox.offer(2));
@@ -132,7 +215,8 @@ class MailboxTest {
    * Tiny chunks and capacities make a chunk link or a full check race with nearly every close.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"unbounded:2", "unbounded:16", "bounded:1", "bounded:8"})
+  @ValueSource(strings = {"unbounded:2", "unbounded:16", "bounded:1", "bounded:8", "ring:1:2",
+      "ring:5:2", "ring:64:4"})
   void closeRacingProducersAcceptsExactlyWhatTheConsumerTakes(String kind) throws Exception {
     for (int round = 0; round < 20; round++) {
       closeRace(kind);
@@ -140,10 +224,7 @@ class MailboxTest {
   }
 
   private static void closeRace(String kind) throws Exception {
-    String[] parts = kind.split(":");
-    int size = Integer.parseInt(parts[1]);
-    Mailbox<Long> mailbox =
-        parts[0].equals("bounded") ? Mailbox.bounded(size) : Mailbox.unbounded(size);
+    Mailbox<Long> mailbox = mailbox(kind);
     int producers = 4;
     int perProducer = 50_000;
     long[] accepted = new long[producers];
@@ -166,7 +247,7 @@ class MailboxTest {
           }
           int outcome;
           while ((outcome = mailbox.offer((long) id << 32 | i)) == Mailbox.FULL) {
-            Thread.onSpinWait();
+            Thread.yield(); // not a spin: with more threads than cores, let the consumer run
           }
           if (outcome == Mailbox.CLOSED) {
             break;
@@ -197,7 +278,7 @@ class MailboxTest {
         if (System.nanoTime() > deadline) {
           fail(kind + ": the consumer timed out with " + taken + " taken");
         }
-        Thread.onSpinWait();
+        Thread.yield();
         continue;
       }
       int id = (int) (e >>> 32);
