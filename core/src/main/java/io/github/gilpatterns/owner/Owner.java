@@ -764,6 +764,13 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
       return this;
     }
 
+    /** For tests of this package: a mailbox that injects a fault. */
+    @CanIgnoreReturnValue
+    Builder<S> mailbox(Mailbox<?> mailbox) {
+      settings.mailbox(mailbox);
+      return this;
+    }
+
     /**
      * Creates the owner and starts its thread.
      *

@@ -24,6 +24,8 @@ final class Settings {
   private @Nullable Boolean daemon;
   /** Negative: no drain at exit. */
   private long exitNanos = -1L;
+  /** A mailbox given by a test of this package (one that injects a fault), else null. */
+  private @Nullable Mailbox<?> mailbox;
 
   Settings(String defaultPrefix) {
     this.defaultPrefix = defaultPrefix;
@@ -91,7 +93,16 @@ final class Settings {
     return name != null ? name : defaultPrefix + "-" + DEFAULT_NAME_SEQUENCE.getAndIncrement();
   }
 
+  /** For tests of this package: use {@code mailbox} instead of a new one. */
+  void mailbox(Mailbox<?> mailbox) {
+    this.mailbox = requireNonNull(mailbox, "mailbox");
+  }
+
+  @SuppressWarnings("unchecked") // a test's mailbox: its element type is the test's business
   <M> Mailbox<M> newMailbox() {
+    if (mailbox != null) {
+      return (Mailbox<M>) mailbox;
+    }
     return capacity == 0 ? Mailbox.unbounded(Mailbox.CHUNK) : Mailbox.bounded(capacity);
   }
 

@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /** Shared helpers: a gate message that holds the owner thread, and deadline-bounded polling. */
 final class OwnerTestSupport {
@@ -62,6 +70,44 @@ final class OwnerTestSupport {
 
     void release() {
       released.countDown();
+    }
+  }
+
+  /**
+   * Records what the library logs on the {@code java.util.logging} logger behind a
+   * {@code System.Logger} of that name, from creation until {@link #close()}.
+   */
+  static final class LogCapture extends Handler implements AutoCloseable {
+    private final Logger logger;
+    final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+    LogCapture(String loggerName) {
+      this.logger = Logger.getLogger(loggerName);
+      logger.addHandler(this);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+      logger.removeHandler(this);
+    }
+
+    /** The formatted messages at {@code level}. */
+    List<String> messages(Level level) {
+      List<String> messages = new ArrayList<>();
+      for (LogRecord r : records) {
+        if (r.getLevel().equals(level)) {
+          messages.add(new SimpleFormatter().formatMessage(r));
+        }
+      }
+      return messages;
     }
   }
 
