@@ -11,7 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * What happens to live owners when the JVM exits (after {@code System.exit}, a SIGTERM, or the
  * last non-daemon thread ending): one shutdown hook, installed when the first owner starts,
  * shuts down and waits for every owner built with {@code drainOnExit(..)}, then logs each owner
- * still running with the number of accepted messages that had not run.
+ * still running with the number of accepted messages that had not finished running (the one
+ * running, if any, and those waiting).
+ *
+ * <p>The log goes through {@link System.Logger}. With java.util.logging as its backend, that
+ * backend's own shutdown hook closes its handlers at the same time, so such a message can be
+ * lost; a backend that stays up until the JVM halts prints it. {@code drainOnExit} itself does
+ * not depend on logging.
  *
  * <p>The live set holds an owner from just before its thread starts until its thread
  * terminates; a live owner's thread references it anyway, so the set keeps nothing alive that
@@ -64,11 +70,11 @@ final class ExitHooks {
       }
       if (core.exitNanos >= 0L) {
         LOG.log(Level.WARNING, "{0} {1} did not drain within {2} ms of the JVM exiting: "
-            + "{3} accepted messages had not run", core.kind(), core.name,
+            + "{3} accepted messages had not finished running", core.kind(), core.name,
             Duration.ofNanos(core.exitNanos).toMillis(), notRun);
       } else {
         LOG.log(Level.WARNING, "{0} {1} was still running when the JVM exited: {2} accepted "
-            + "messages had not run and never will (drainOnExit(..) on its builder drains it "
+            + "messages had not finished running (drainOnExit(..) on its builder drains it "
             + "first)", core.kind(), core.name, notRun);
       }
     }
