@@ -1,6 +1,6 @@
 /**
- * gilpatterns' primitives: an {@link io.github.gilpatterns.owner.Owner} thread that owns a state,
- * Python's joinable
+ * gilpatterns' primitives: an {@link io.github.gilpatterns.owner.Owner} thread that owns a state
+ * and the {@link io.github.gilpatterns.owner.SerialExecutor} under it, Python's joinable
  * {@link io.github.gilpatterns.queue.JoinableQueue}, the join helpers
  * {@link io.github.gilpatterns.join.Threads} and {@link io.github.gilpatterns.join.TaskGroup},
  * and an emulated CPython {@link io.github.gilpatterns.gil.Gil}.

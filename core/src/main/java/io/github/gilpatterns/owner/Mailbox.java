@@ -3,6 +3,7 @@ package io.github.gilpatterns.owner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mailbox of an {@link Owner}: a multi-producer, single-consumer FIFO that can be closed, and
@@ -113,17 +114,17 @@ abstract class Mailbox<E> extends MailboxIndices {
   abstract int offer(E e);
 
   /** Consumer only: takes the next element, or returns {@code null} if none is visible yet. */
-  abstract E relaxedPoll();
+  abstract @Nullable E relaxedPoll();
 
   /** Consumer only: the next element without taking it, or {@code null} if none is visible. */
-  abstract E relaxedPeek();
+  abstract @Nullable E relaxedPeek();
 
   /**
    * Consumer only: takes the next element, waiting for a producer that has claimed its slot but
    * not yet stored into it; returns {@code null} only if no accepted element is left (an offer
    * still linking a new chunk is not accepted yet; none is once the mailbox is closed).
    */
-  final E poll() {
+  final @Nullable E poll() {
     for (int spins = 0; ; spins++) {
       E e = relaxedPoll();
       if (e != null || consumerIndex() == acceptedCount()) {
@@ -257,7 +258,7 @@ abstract class Mailbox<E> extends MailboxIndices {
     }
 
     @Override
-    E relaxedPoll() {
+    @Nullable E relaxedPoll() {
       long c = lpConsumerIndex();
       Object[] chunk = chunkOf(c);
       if (chunk == null) {
@@ -274,7 +275,7 @@ abstract class Mailbox<E> extends MailboxIndices {
     }
 
     @Override
-    E relaxedPeek() {
+    @Nullable E relaxedPeek() {
       long c = lpConsumerIndex();
       Object[] chunk = chunkOf(c);
       @SuppressWarnings("unchecked")
@@ -287,7 +288,7 @@ abstract class Mailbox<E> extends MailboxIndices {
      * the next chunk if the producer that claimed its first slot has linked it, else returns
      * {@code null} (the element is not visible yet).
      */
-    private Object[] chunkOf(long c) {
+    private Object @Nullable [] chunkOf(long c) {
       Object[] chunk = consumerChunk;
       if (c != consumerLimit) {
         return chunk;
@@ -368,7 +369,7 @@ abstract class Mailbox<E> extends MailboxIndices {
     }
 
     @Override
-    E relaxedPoll() {
+    @Nullable E relaxedPoll() {
       long c = lpConsumerIndex();
       int offset = (int) c & mask;
       @SuppressWarnings("unchecked")
@@ -381,7 +382,7 @@ abstract class Mailbox<E> extends MailboxIndices {
     }
 
     @Override
-    E relaxedPeek() {
+    @Nullable E relaxedPeek() {
       @SuppressWarnings("unchecked")
       E e = (E) ELEMENT.getAcquire(slots, (int) lpConsumerIndex() & mask);
       return e;
@@ -521,7 +522,7 @@ abstract class Mailbox<E> extends MailboxIndices {
     }
 
     @Override
-    E relaxedPoll() {
+    @Nullable E relaxedPoll() {
       long c = lpConsumerIndex();
       Chunk chunk = chunkOf(c);
       if (chunk == null) {
@@ -539,7 +540,7 @@ abstract class Mailbox<E> extends MailboxIndices {
     }
 
     @Override
-    E relaxedPeek() {
+    @Nullable E relaxedPeek() {
       long c = lpConsumerIndex();
       Chunk chunk = chunkOf(c);
       @SuppressWarnings("unchecked")
@@ -551,7 +552,7 @@ abstract class Mailbox<E> extends MailboxIndices {
      * Consumer only: the chunk holding consumer index {@code c}; at a chunk boundary, moves to
      * the linked chunk once its start is {@code c}, else returns {@code null}.
      */
-    private Chunk chunkOf(long c) {
+    private @Nullable Chunk chunkOf(long c) {
       Chunk chunk = consumerChunk;
       if (c != consumerEnd) {
         return chunk;
