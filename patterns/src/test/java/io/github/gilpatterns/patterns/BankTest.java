@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -156,6 +157,34 @@ class BankTest {
       assertThrows(NullPointerException.class, () -> open.apply(nullBalance));
     }
     assertThrows(NullPointerException.class, () -> Bank.owned(null, Map.of("a", 1L)));
+  }
+
+  @Test
+  void aListenerThrowingAnErrorOnTheBanksThreadDoesNotStopTheBank() throws Exception {
+    Thread test = Thread.currentThread();
+    AtomicLong thrownOnBankThread = new AtomicLong();
+    try (Bank bank = Bank.owned("listener-errors", opening())) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      int transfers = 0;
+      while (thrownOnBankThread.get() < 3) { // each one killed the bank's thread before the fix
+        assertTrue(System.nanoTime() < deadline, "no listener ran on the bank's thread in "
+            + transfers + " transfers; the test showed nothing");
+        int from = transfers++ % 2; // back and forth: funds never run out
+        ListenableFuture<Boolean> outcome = bank.transfer("acct-" + from, "acct-" + (1 - from), 1);
+        // A direct-executor listener runs on the bank's thread if the transfer is still
+        // pending, else here; only the former throws.
+        outcome.addListener(() -> {
+          if (Thread.currentThread() != test) {
+            thrownOnBankThread.incrementAndGet();
+            throw new AssertionError("expected in this test: a listener failed");
+          }
+        }, MoreExecutors.directExecutor());
+        assertTrue(outcome.get(10, TimeUnit.SECONDS), "transfer " + transfers + " completed");
+      }
+      assertTrue(bank.transfer("acct-0", "acct-1", 5).get(10, TimeUnit.SECONDS),
+          "the bank still runs transfers");
+      assertEquals(ACCOUNTS * OPENING, bank.total());
+    }
   }
 
   @Test
