@@ -243,7 +243,7 @@ public final class CounterManager implements AutoCloseable {
    * @return {@code true} if this counter manager no longer accepts increments
    */
   public boolean isClosed() {
-    return owner.isClosed();
+    return owner.isShutdown();
   }
 
   /**

@@ -106,7 +106,7 @@ final class OwnedBank implements Bank {
 
   @Override
   public boolean isClosed() {
-    return owner.isClosed();
+    return owner.isShutdown();
   }
 
   @Override

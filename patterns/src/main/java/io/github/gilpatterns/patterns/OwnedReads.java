@@ -36,7 +36,7 @@ final class OwnedReads {
     try {
       answer = owner.ask(query);
     } catch (RejectedExecutionException closed) {
-      if (!owner.isClosed()) {
+      if (!owner.isShutdown()) {
         throw closed; // not a closed owner: an interrupt while waiting for mailbox space
       }
       owner.close(); // idempotent: returns once the owner thread has ended

@@ -252,7 +252,7 @@ public final class PrintManager implements AutoCloseable {
    * @return {@code true} if this print manager no longer accepts jobs
    */
   public boolean isClosed() {
-    return owner.isClosed();
+    return owner.isShutdown();
   }
 
   /**
