@@ -135,6 +135,22 @@ abstract class Mailbox<E> extends MailboxIndices {
   }
 
   /**
+   * Consumer only: takes the element at {@code slots[offset]}, the slot of consumer index
+   * {@code c}, if its producer has stored it: clears the slot (a plain store, ordered before the
+   * release store of the advanced index that lets a producer reuse the slot) and advances the
+   * index.
+   */
+  final @Nullable E take(Object[] slots, int offset, long c) {
+    @SuppressWarnings("unchecked")
+    E e = (E) ELEMENT.getAcquire(slots, offset);
+    if (e != null) {
+      slots[offset] = null;
+      soConsumerIndex(c + 1);
+    }
+    return e;
+  }
+
+  /**
    * Stops accepting: every later offer returns {@link #CLOSED}. Idempotent.
    *
    * @return the number of elements ever accepted, final from now on
@@ -264,14 +280,7 @@ abstract class Mailbox<E> extends MailboxIndices {
       if (chunk == null) {
         return null;
       }
-      int offset = (int) c & mask;
-      @SuppressWarnings("unchecked")
-      E e = (E) ELEMENT.getAcquire(chunk, offset);
-      if (e != null) {
-        chunk[offset] = null; // slots are never reused: a plain store only lets the GC have it
-        soConsumerIndex(c + 1);
-      }
-      return e;
+      return take(chunk, (int) c & mask, c);
     }
 
     @Override
@@ -371,14 +380,7 @@ abstract class Mailbox<E> extends MailboxIndices {
     @Override
     @Nullable E relaxedPoll() {
       long c = lpConsumerIndex();
-      int offset = (int) c & mask;
-      @SuppressWarnings("unchecked")
-      E e = (E) ELEMENT.getAcquire(slots, offset);
-      if (e != null) {
-        slots[offset] = null; // ordered before the release store of the index that frees it
-        soConsumerIndex(c + 1);
-      }
-      return e;
+      return take(slots, (int) c & mask, c);
     }
 
     @Override
@@ -528,15 +530,7 @@ abstract class Mailbox<E> extends MailboxIndices {
       if (chunk == null) {
         return null;
       }
-      Object[] slots = chunk.slots;
-      int offset = (int) c & mask;
-      @SuppressWarnings("unchecked")
-      E e = (E) ELEMENT.getAcquire(slots, offset);
-      if (e != null) {
-        slots[offset] = null; // ordered before the release store of the index that frees it
-        soConsumerIndex(c + 1);
-      }
-      return e;
+      return take(chunk.slots, (int) c & mask, c);
     }
 
     @Override

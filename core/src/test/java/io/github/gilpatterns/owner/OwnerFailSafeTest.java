@@ -3,7 +3,6 @@ package io.github.gilpatterns.owner;
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 import static io.github.gilpatterns.owner.OwnerTestSupport.DEADLINE;
 import static io.github.gilpatterns.owner.OwnerTestSupport.awaitBlocked;
-import static io.github.gilpatterns.owner.OwnerTestSupport.joinOrFail;
 import static io.github.gilpatterns.owner.OwnerTestSupport.ownerBuilder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import io.github.gilpatterns.owner.OwnerTestSupport.Attempt;
 import io.github.gilpatterns.owner.OwnerTestSupport.Gate;
 import io.github.gilpatterns.owner.OwnerTestSupport.LogCapture;
-import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
@@ -138,8 +136,7 @@ class OwnerFailSafeTest {
     Owner<Counter> owner = ownerBuilder(counter).name("fail-safe").mailbox(mailbox).start();
     List<Consumer<Counter>> told = new ArrayList<>();
     ListenableFuture<Long> ask;
-    AtomicReference<Throwable> joinerSaw = new AtomicReference<>();
-    Thread joiner;
+    Attempt joiner;
     try (LogCapture log = new LogCapture(Owner.class.getName())) {
       try {
         owner.tell(gate);
@@ -150,23 +147,14 @@ class OwnerFailSafeTest {
           owner.tell(m);
         }
         ask = owner.ask(c -> c.count);
-        joiner = ThreadMode.start("joiner", () -> {
-          try {
-            owner.join();
-            joinerSaw.set(new AssertionError("join() returned normally"));
-          } catch (Throwable t) {
-            joinerSaw.set(t);
-          }
-        });
-        awaitBlocked(joiner);
+        joiner = Attempt.start("joiner", owner::join);
+        awaitBlocked(joiner.thread);
         mailbox.fault.set(new Error("expected in this test: the run loop breaks"));
       } finally {
         gate.release(); // the owner's next poll throws
       }
-      joinOrFail(joiner);
+      joiner.thrown(IllegalStateException.class); // woken: its messages will never run
 
-      assertInstanceOf(IllegalStateException.class, joinerSaw.get(),
-          "a waiting joiner is woken and told its messages will never run");
       assertTrue(owner.isShutdown(), "the mailbox is closed");
       assertTrue(owner.isTerminated());
       Throwable cause = owner.terminationCause();
@@ -206,28 +194,19 @@ class OwnerFailSafeTest {
     Gate gate = new Gate();
     Owner<Counter> owner =
         ownerBuilder(new Counter()).name("blocked-sender").mailbox(mailbox).start();
-    AtomicReference<Throwable> senderSaw = new AtomicReference<>();
-    Thread sender;
+    Attempt sender;
     try {
       owner.tell(gate);
       gate.awaitEntered();
       owner.tell(c -> c.count++); // fills the mailbox
-      sender = ThreadMode.start("blocked-sender", () -> {
-        try {
-          owner.tell(c -> c.count++);
-          senderSaw.set(new AssertionError("tell() returned normally"));
-        } catch (Throwable t) {
-          senderSaw.set(t);
-        }
-      });
-      awaitBlocked(sender);
+      sender = Attempt.start("blocked-sender", () -> owner.tell(c -> c.count++));
+      awaitBlocked(sender.thread);
       mailbox.fault.set(new Error("expected in this test: the run loop breaks"));
     } finally {
       gate.release();
     }
-    joinOrFail(sender);
-    assertInstanceOf(RejectedExecutionException.class, senderSaw.get(),
-        "a sender waiting for space is refused, not left waiting or silently accepted");
+    // a sender waiting for space is refused, not left waiting or silently accepted
+    sender.thrown(RejectedExecutionException.class);
     assertEquals(1, owner.shutdownNow().size(), "the message that filled the mailbox");
   }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.owner.OwnerTestSupport.Attempt;
 import io.github.gilpatterns.owner.OwnerTestSupport.Gate;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
@@ -73,22 +74,18 @@ class OwnerShutdownTest {
     try {
       owner.tell(gate);
       owner.shutdown();
-      AtomicReference<Throwable> waiterSaw = new AtomicReference<>();
       AtomicReference<Boolean> flagAfter = new AtomicReference<>();
-      Thread waiter = ThreadMode.start("waiter", () -> {
+      Attempt waiter = Attempt.start("waiter", () -> {
         try {
-          owner.awaitTermination(Duration.ofDays(1));
-          waiterSaw.set(new AssertionError("returned"));
-        } catch (Throwable t) {
-          waiterSaw.set(t);
+          boolean unused = owner.awaitTermination(Duration.ofDays(1));
+        } finally {
           flagAfter.set(Thread.currentThread().isInterrupted());
         }
       });
-      awaitBlocked(waiter);
-      waiter.interrupt();
-      joinOrFail(waiter);
-      assertTrue(waiterSaw.get() instanceof InterruptedException, String.valueOf(waiterSaw.get()));
-      assertEquals(Boolean.FALSE, flagAfter.get());
+      awaitBlocked(waiter.thread);
+      waiter.thread.interrupt();
+      waiter.thrown(InterruptedException.class);
+      assertEquals(Boolean.FALSE, flagAfter.get(), "the interrupt status is cleared");
       Thread.currentThread().interrupt();
       assertThrows(InterruptedException.class, () -> owner.awaitTermination(1, TimeUnit.DAYS),
           "interrupted on entry");
@@ -122,21 +119,11 @@ class OwnerShutdownTest {
     owner.tell(gate);
     gate.awaitEntered();
     owner.tell(t -> t.total++);
-    AtomicReference<Throwable> joinerSaw = new AtomicReference<>();
-    Thread joiner = ThreadMode.start("joiner", () -> {
-      try {
-        owner.join();
-        joinerSaw.set(new AssertionError("join() returned normally"));
-      } catch (Throwable t) {
-        joinerSaw.set(t);
-      }
-    });
-    awaitBlocked(joiner);
+    Attempt joiner = Attempt.start("joiner", owner::join);
+    awaitBlocked(joiner.thread);
     assertEquals(1, owner.shutdownNow().size());
-    joinOrFail(joiner);
-    assertTrue(joinerSaw.get() instanceof IllegalStateException, String.valueOf(joinerSaw.get()));
-    assertTrue(joinerSaw.get().getMessage().contains("1 of the messages"),
-        joinerSaw.get().getMessage());
+    IllegalStateException notRun = joiner.thrown(IllegalStateException.class);
+    assertTrue(notRun.getMessage().contains("1 of the messages"), notRun.getMessage());
     assertThrows(IllegalStateException.class, owner::join);
     assertThrows(IllegalStateException.class, () -> owner.join(1, TimeUnit.SECONDS));
     assertTrue(owner.awaitTermination(Duration.ZERO), "shutdownNow() is a normal termination");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -47,7 +48,7 @@ final class OwnerTestSupport {
    * A message that, when run, signals it has started and then blocks the owner thread until
    * released (or until the owner thread is interrupted, which it records).
    */
-  static final class Gate implements Consumer<Object> {
+  static final class Gate implements Consumer<Object>, Runnable {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch released = new CountDownLatch(1);
     volatile boolean interrupted;
@@ -60,6 +61,12 @@ final class OwnerTestSupport {
       } catch (InterruptedException e) {
         interrupted = true;
       }
+    }
+
+    /** As a task of a {@link SerialExecutor}. */
+    @Override
+    public void run() {
+      accept(this);
     }
 
     /** Waits until the owner thread is inside this message. */
@@ -108,6 +115,52 @@ final class OwnerTestSupport {
         }
       }
       return messages;
+    }
+  }
+
+  /** What a thread does, allowed to throw anything. */
+  @FunctionalInterface
+  interface Body {
+    void run() throws Throwable;
+  }
+
+  /**
+   * A thread of the suite's kind running {@code body}, which keeps what the body threw; for a
+   * caller expected to block (a joiner, a sender on a full mailbox) and to be woken by a failure.
+   */
+  static final class Attempt {
+    final Thread thread;
+    private final AtomicReference<Throwable> thrown = new AtomicReference<>();
+    private volatile boolean returned;
+
+    private Attempt(String name, Body body) {
+      this.thread = ThreadMode.start(name, () -> {
+        try {
+          body.run();
+          returned = true;
+        } catch (Throwable t) {
+          thrown.set(t);
+        }
+      });
+    }
+
+    static Attempt start(String name, Body body) {
+      return new Attempt(name, body);
+    }
+
+    /** Joins the thread and returns what the body threw, or null if it returned normally. */
+    Throwable outcome() throws InterruptedException {
+      joinOrFail(thread);
+      assertTrue(returned || thrown.get() != null, thread.getName() + " neither returned nor threw");
+      return thrown.get();
+    }
+
+    /** Joins the thread and asserts the body threw a {@code type}; returns it. */
+    <T extends Throwable> T thrown(Class<T> type) throws InterruptedException {
+      Throwable t = outcome();
+      assertTrue(type.isInstance(t), thread.getName() + " was expected to throw "
+          + type.getSimpleName() + ", but " + (t == null ? "returned normally" : "threw " + t));
+      return type.cast(t);
     }
   }
 

@@ -11,12 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import io.github.gilpatterns.owner.OwnerTestSupport.Attempt;
+import io.github.gilpatterns.owner.OwnerTestSupport.Gate;
 import io.github.gilpatterns.testing.ThreadMode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -29,27 +29,6 @@ import org.junit.jupiter.api.Test;
 
 /** SerialExecutor: one task at a time, in order, with ExecutorService's lifecycle. */
 class SerialExecutorTest {
-
-  /** A task that blocks the executor's thread until released, recording an interrupt. */
-  static final class Blocker implements Runnable {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch released = new CountDownLatch(1);
-    volatile boolean interrupted;
-
-    @Override
-    public void run() {
-      entered.countDown();
-      try {
-        released.await();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-
-    void awaitEntered() throws InterruptedException {
-      assertTrue(entered.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "never ran");
-    }
-  }
 
   private static SerialExecutor start(String name) {
     SerialExecutor.Builder builder = SerialExecutor.builder().name(name);
@@ -148,7 +127,7 @@ class SerialExecutorTest {
 
   @Test
   void shutdownRunsWhatWasAcceptedAndShutdownNowReturnsWhatNeverRan() throws Exception {
-    Blocker blocker = new Blocker();
+    Gate blocker = new Gate();
     AtomicInteger ran = new AtomicInteger();
     SerialExecutor graceful = start("serial-shutdown");
     graceful.execute(blocker);
@@ -160,12 +139,12 @@ class SerialExecutorTest {
     assertThrows(RejectedExecutionException.class, () -> graceful.execute(ran::incrementAndGet));
     assertThrows(RejectedExecutionException.class, () -> graceful.submit(() -> 1));
     assertFalse(graceful.awaitTermination(10, TimeUnit.MILLISECONDS));
-    blocker.released.countDown();
+    blocker.release();
     assertTrue(graceful.awaitTermination(DEADLINE));
     assertTrue(graceful.isTerminated());
     assertEquals(1, ran.get());
 
-    Blocker stuck = new Blocker();
+    Gate stuck = new Gate();
     SerialExecutor stopped = start("serial-shutdown-now");
     stopped.execute(stuck);
     stuck.awaitEntered();
@@ -185,7 +164,7 @@ class SerialExecutorTest {
 
   @Test
   void interruptedCloseStopsTheRestAndReassertsTheInterrupt() throws Exception {
-    Blocker blocker = new Blocker();
+    Gate blocker = new Gate();
     AtomicInteger ran = new AtomicInteger();
     SerialExecutor executor = start("serial-close");
     executor.execute(blocker);
@@ -207,25 +186,17 @@ class SerialExecutorTest {
 
   @Test
   void aBoundedExecutorBlocksSubmittersWhileFull() throws Exception {
-    Blocker blocker = new Blocker();
+    Gate blocker = new Gate();
     SerialExecutor.Builder builder = SerialExecutor.builder().name("serial-bounded")
         .mailboxCapacity(1);
     try (SerialExecutor executor = builder.start()) {
       executor.execute(blocker);
       blocker.awaitEntered();
       executor.execute(() -> { }); // fills the mailbox
-      AtomicReference<Throwable> submitterSaw = new AtomicReference<>();
-      Thread submitter = ThreadMode.start("bounded-submitter", () -> {
-        try {
-          executor.execute(() -> { });
-        } catch (Throwable t) {
-          submitterSaw.set(t);
-        }
-      });
-      awaitBlocked(submitter);
-      blocker.released.countDown();
-      joinOrFail(submitter);
-      assertEquals(null, submitterSaw.get());
+      Attempt submitter = Attempt.start("bounded-submitter", () -> executor.execute(() -> { }));
+      awaitBlocked(submitter.thread);
+      blocker.release();
+      assertEquals(null, submitter.outcome(), "the submitter got in once there was room");
       assertTrue(executor.join(DEADLINE));
       assertEquals(3L, executor.processed());
     }
