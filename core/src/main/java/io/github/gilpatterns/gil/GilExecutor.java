@@ -14,11 +14,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A thread pool whose tasks run holding a {@link Gil}: Python's
@@ -54,13 +56,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Shutdown.</b> {@link #shutdown()}, {@link #shutdownNow()},
  * {@link #awaitTermination(long, TimeUnit)} and {@link #close()} have the semantics of
- * {@link ThreadPoolExecutor}'s and of Java 19's {@code ExecutorService.close()}. The tasks
- * {@code shutdownNow()} returns are the ones still queued <em>and</em> the ones whose
- * worker was still waiting for the GIL: those workers are interrupted, give up the wait
- * and never run them, so no worker is left stranded waiting for a GIL. Tasks already
- * running are interrupted; one that is inside {@link Gil#checkpoint()} waiting to take the
- * GIL back keeps waiting (uninterruptibly) until the holder drops it, and finishes with
- * its interrupt status set.
+ * {@link ThreadPoolExecutor}'s and of Java 19's {@code ExecutorService.close()}. When
+ * {@code shutdownNow()} returns, every task accepted before it either has started (it holds
+ * its GIL and runs) or is in the returned list: the list holds the tasks still queued
+ * <em>and</em> those a worker had taken but not started, because it was waiting for the GIL
+ * or had only just taken them. Those workers give up the wait and never run them, so no
+ * worker is left waiting for a GIL and {@code awaitTermination} does not depend on the
+ * holder dropping it. A submission that races {@code shutdownNow()} is either accepted and
+ * accounted for in that way, or rejected. Tasks already running are interrupted; one that is
+ * inside {@link Gil#checkpoint()} waiting to take the GIL back keeps waiting
+ * (uninterruptibly) until the holder drops it, and finishes with its interrupt status set.
  *
  * <p>Sample usage, the seed notebooks' experiment: two CPU-bound threads under a GIL take
  * twice as long as one, per interpreter they do not.
@@ -83,43 +88,73 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   /*
    * Implementation overview.
    *
-   * A fixed ThreadPoolExecutor (core = max = maxWorkers, unbounded LinkedBlockingQueue)
-   * runs a GilTask around every command; Guava's AbstractListeningExecutorService turns
-   * submit/invokeAll into ListenableFutures that reach execute() as Runnables.
+   * A fixed ThreadPoolExecutor (core = max = maxWorkers) runs a GilTask around every command;
+   * Guava's AbstractListeningExecutorService turns submit/invokeAll into ListenableFutures that
+   * reach execute() as Runnables.
    *
-   * GilTask state machine (a volatile int): NEW -> WAITING (the worker took it and is
-   * waiting for the GIL; its Worker's `waitingFor` points to it) -> RUNNING (CAS after the GIL is
-   * taken) or ABANDONED (CAS by shutdownNow(), which returns the command). shutdownNow()
-   * marks before it interrupts, so an interrupted waiter can tell "shutdownNow claimed my
-   * task" (give up) from any other interrupt (remember it, keep waiting, run the task with
-   * the interrupt status set: an accepted task is never dropped silently). A waiter that
-   * wins the GIL after being abandoned finds the CAS to RUNNING failing, drops the GIL and
-   * does not run the task.
+   * Every task goes through the queue. execute() never hands the pool a task to run directly
+   * (TPE's firstTask, which no queue or worker field would show): it grows the pool with
+   * prestartCoreThread() while fewer than maxWorkers workers were started, offers the task to
+   * the WorkQueue, and then re-checks for a shutdown as TPE's execute() does. A task offered
+   * while a shutdown began is withdrawn (CAS NEW -> ABANDONED, then removed) and rejected,
+   * unless a worker has already started it or shutdownNow() has returned it.
    *
-   * Workers. The thread factory gives every worker thread a Worker (through the `worker`
-   * thread-local, and listed in `workers` for shutdownNow()): its GIL (the shared one, or
-   * gils[k % n] for the k-th worker per interpreter) and the task it is waiting for the GIL
-   * to run, if any. A worker waits for at most one task at a time, so shutdownNow() finds
-   * every waiting task by reading one field per worker; a task pays two release stores for
-   * this (an earlier version added every task to a concurrent set and removed it again,
-   * about a third of the executor's cost per task). Since a GilTask never lets an exception
-   * escape, workers are never replaced and k < n for the life of the pool. A task that
-   * starts waiting just after shutdownNow() read its worker's field is not returned; the
-   * interrupt that follows finds it not ABANDONED, so it keeps waiting and runs with the
-   * interrupt status set, as any task interrupted while waiting does: never dropped.
+   * GilTask state machine (a volatile int): NEW -> RUNNING (CAS by the worker once it holds the
+   * GIL) or NEW -> ABANDONED (CAS by shutdownNow(), which returns the command, or by a
+   * withdrawing execute(), which rejects it). A worker that finds its task ABANDONED, before
+   * or after it won the GIL, does not run it.
    *
-   * Thread names come from Threads.factory(prefix): prefix-P_T, P counting executors of
-   * that kind in the JVM, T the workers of this one.
+   * Workers. Every worker thread has a Worker record (through the `worker` thread-local, and
+   * listed in `workers`): its thread, its GIL (the shared one, or gils[k % n] for the k-th
+   * worker to start per interpreter), the task it holds but has not started (`waitingFor`),
+   * and the `taking` mark. WorkQueue.take() sets `taking` before it dequeues and clears it
+   * only after it has recorded the dequeued task in `waitingFor`; a task leaves
+   * `waitingFor` only once it is RUNNING or ABANDONED. So at any moment a task that has been
+   * accepted and not started is in the queue, or in some worker's `waitingFor`, or inside a
+   * dequeue whose worker is marked `taking`.
+   *
+   * shutdownNow() relies on exactly that. pool.shutdownNow() sets STOP, interrupts every
+   * worker and drains the queue: those tasks are returned. A worker that dequeued a task
+   * before the drain had set `taking` before it (the queue's takeLock orders the two), so
+   * shutdownNow() then waits for each worker's `taking` to be clear (a worker still taking
+   * wakes from its interrupt, or finishes a dequeue that cannot block, within microseconds)
+   * and after it reads `waitingFor`: every task taken before the drain is found there and
+   * claimed (CAS NEW -> ABANDONED). The claimed worker is interrupted once more, after the
+   * claim, because the interrupt of pool.shutdownNow() may have reached it before the claim
+   * and been taken for an ordinary interrupt. A task offered after the drain is no one's
+   * to return: its execute() sees the shutdown in its re-check and withdraws it, and then
+   * interrupts whichever worker has taken it. Either way, when shutdownNow() returns, every
+   * task accepted before it either holds its GIL and runs, or is in the returned list, and no
+   * worker keeps waiting for a GIL to run a task that will not run.
+   *
+   * Per task this costs the worker a thread-local lookup and four plain or release stores
+   * (taking, waitingFor and task.worker at the take, waitingFor again at the start) and one
+   * CAS; on x86 none of the stores is a fence. The Probe (null outside tests, where it lets a
+   * test stop a thread inside each of the windows above) adds a null check per take.
+   *
+   * Since a GilTask never lets an exception escape, workers are never replaced, and k < n for
+   * the life of a per-interpreter pool. Thread names come from the factory; the default one is
+   * Threads.factory(prefix): prefix-P_T, P counting executors of that kind in the JVM, T the
+   * workers of this one.
    */
 
   private static final System.Logger LOG = System.getLogger(GilExecutor.class.getName());
 
   private static final int NEW = 0;
-  private static final int WAITING = 1;
-  private static final int RUNNING = 2;
-  private static final int ABANDONED = 3;
+  private static final int RUNNING = 1;
+  private static final int ABANDONED = 2;
 
   private final ThreadPoolExecutor pool;
+  private final WorkQueue queue = new WorkQueue();
+  private final int maxWorkers;
+  /** Held while the pool grows, so that one submission at a time asks the factory. */
+  private final ReentrantLock growLock = new ReentrantLock();
+  /** Workers started so far; written under growLock, read without it by execute(). */
+  private volatile int startedWorkers;
+  /** Set by shutdownNow() before it stops the pool; read by a withdrawing execute(). */
+  private volatile boolean stopping;
+  /** Test hook at the racy points named in {@link Probe}; null outside tests. */
+  private final Probe probe;
   /** The shared GIL, or null per interpreter. */
   private final Gil sharedGil;
   private final List<Gil> gils;
@@ -130,24 +165,25 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   /** "ThreadPoolExecutor" or "InterpreterPoolExecutor". */
   private final String kind;
 
-  private GilExecutor(String prefix, Gil sharedGil, List<Gil> gils, int maxWorkers) {
+  private GilExecutor(String kind, Gil sharedGil, List<Gil> gils, int maxWorkers,
+      ThreadFactory threadFactory, Probe probe) {
+    this.probe = probe;
     this.sharedGil = sharedGil;
     this.gils = gils;
-    this.kind = prefix;
-    ThreadFactory named = Threads.factory(prefix);
-    AtomicInteger workerNumber = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Worker w = new Worker(
-          sharedGil != null ? sharedGil : gils.get(workerNumber.getAndIncrement() % gils.size()));
-      Thread t = named.newThread(() -> {
-        worker.set(w);
-        r.run();
-      });
+    this.kind = kind;
+    this.maxWorkers = maxWorkers;
+    AtomicInteger started = new AtomicInteger();
+    // The Worker record is made on the worker thread as it starts, so that a thread the pool
+    // never starts takes no GIL from the per-interpreter rotation.
+    ThreadFactory factory = r -> threadFactory.newThread(() -> {
+      Gil gil = sharedGil != null ? sharedGil : gils.get(started.getAndIncrement() % gils.size());
+      Worker w = new Worker(Thread.currentThread(), gil);
+      worker.set(w);
       workers.add(w);
-      return t;
-    };
+      r.run();
+    });
     this.pool = new ThreadPoolExecutor(maxWorkers, maxWorkers, 0L, TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), factory);
+        queue, factory);
   }
 
   /**
@@ -165,7 +201,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     if (maxWorkers < 1) {
       throw new IllegalArgumentException("maxWorkers must be at least 1: " + maxWorkers);
     }
-    return new GilExecutor("ThreadPoolExecutor", gil, List.of(gil), maxWorkers);
+    return new GilExecutor("ThreadPoolExecutor", gil, List.of(gil), maxWorkers,
+        Threads.factory("ThreadPoolExecutor"), null);
   }
 
   /**
@@ -186,7 +223,30 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     for (int i = 0; i < interpreters; i++) {
       own.add(Gil.create());
     }
-    return new GilExecutor("InterpreterPoolExecutor", null, List.copyOf(own), interpreters);
+    return new GilExecutor("InterpreterPoolExecutor", null, List.copyOf(own), interpreters,
+        Threads.factory("InterpreterPoolExecutor"), null);
+  }
+
+  /**
+   * Points where the tests stop a thread to force an interleaving that timing alone
+   * reaches too rarely to test. Called on the thread at that point.
+   */
+  interface Probe {
+    /** A worker has dequeued a task and not yet recorded it (it is still marked taking). */
+    default void dequeued() {}
+
+    /** A worker waiting to run a NEW task took an interrupt for an ordinary one. */
+    default void interruptedWhileWaiting() {}
+
+    /** shutdownNow() has stopped the pool (interrupted, drained) and not yet claimed. */
+    default void drained() {}
+  }
+
+  /** An executor like {@link #create(Gil, int)} whose racy points call {@code probe}. */
+  static GilExecutor createProbed(Gil gil, int maxWorkers, ThreadFactory threadFactory,
+      Probe probe) {
+    return new GilExecutor("ThreadPoolExecutor", gil, List.of(gil), maxWorkers, threadFactory,
+        Objects.requireNonNull(probe, "probe"));
   }
 
   /**
@@ -211,7 +271,66 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    */
   @Override
   public void execute(Runnable command) {
-    pool.execute(new GilTask(Objects.requireNonNull(command, "command")));
+    GilTask task = new GilTask(Objects.requireNonNull(command, "command"));
+    if (pool.isShutdown()) {
+      throw rejected(command, null);
+    }
+    if (startedWorkers < maxWorkers) {
+      addWorker(command);
+    }
+    queue.offer(task);
+    if (pool.isShutdown() && withdraw(task)) {
+      throw rejected(command, null);
+    }
+  }
+
+  private RejectedExecutionException rejected(Runnable command, Throwable cause) {
+    return new RejectedExecutionException(
+        kind + " is shut down; rejected " + command, cause);
+  }
+
+  /**
+   * Starts one more worker, as ThreadPoolExecutor does on each submission below its core
+   * size, but with no first task. Rejects the submission if the factory throws, or if it
+   * returns null while no worker exists to run the task.
+   */
+  private void addWorker(Runnable command) {
+    growLock.lock();
+    try {
+      if (startedWorkers >= maxWorkers) {
+        return;
+      }
+      boolean started;
+      try {
+        started = pool.prestartCoreThread();
+      } catch (RuntimeException e) {
+        throw new RejectedExecutionException(
+            "the thread factory of " + kind + " failed; rejected " + command, e);
+      }
+      if (started) {
+        startedWorkers = startedWorkers + 1;
+      } else if (startedWorkers == 0 && !pool.isShutdown()) {
+        throw new RejectedExecutionException("the thread factory of " + kind
+            + " returned no thread and no worker exists; rejected " + command);
+      }
+    } finally {
+      growLock.unlock();
+    }
+  }
+
+  /**
+   * Takes back a task whose offer raced a shutdown. Returns false if a worker has already
+   * started it or shutdownNow() has returned it: then it was accepted.
+   */
+  private boolean withdraw(GilTask task) {
+    if (!task.compareAndSetState(NEW, ABANDONED)) {
+      return false;
+    }
+    if (!queue.remove(task) && stopping) {
+      // A worker took it after shutdownNow() drained the queue: end its wait for the GIL.
+      releaseWaiters(null);
+    }
+    return true;
   }
 
   /**
@@ -225,25 +344,66 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Attempts to stop all tasks: rejects new ones, interrupts the workers, and returns the
-   * tasks that never started, both those still queued and those whose worker was waiting
-   * for the GIL (those workers give up the wait). Running tasks are interrupted; it is up
-   * to them to stop.
+   * tasks that never started, both those still queued and those a worker had taken but not
+   * started (it was waiting for the GIL, or had just taken the task); those workers give up
+   * the wait. When this returns, every task accepted before the call has started or is in
+   * the list. Running tasks are interrupted; it is up to them to stop.
+   *
+   * <p>May be called by any thread, including a task of this executor. Blocks only while a
+   * worker finishes taking a task from the queue (a few instructions, unless the thread is
+   * descheduled there): it spins, then yields. The returned tasks' futures, for tasks
+   * submitted with {@code submit}, are left incomplete, as {@link ThreadPoolExecutor} leaves
+   * them.
    *
    * @return the tasks that never started, in no particular order
    */
   @Override
   public List<Runnable> shutdownNow() {
+    stopping = true;
     List<Runnable> notRun = new ArrayList<>();
-    for (Worker w : workers) {
-      GilTask t = w.waitingFor;
-      if (t != null && t.compareAndSetState(WAITING, ABANDONED)) {
+    for (Runnable r : pool.shutdownNow()) {
+      GilTask t = (GilTask) r;
+      if (t.compareAndSetState(NEW, ABANDONED)) { // else withdrawn by its execute()
         notRun.add(t.command);
       }
     }
-    for (Runnable r : pool.shutdownNow()) {
-      notRun.add(((GilTask) r).command);
+    if (probe != null) {
+      probe.drained();
     }
+    releaseWaiters(notRun);
     return notRun;
+  }
+
+  /**
+   * For every worker, once it is not between dequeuing a task and recording it: if the task it
+   * holds has not started, claims it into {@code claimed} (when not null); then, if that task
+   * is abandoned, interrupts the worker so that it gives up waiting for the GIL.
+   */
+  private void releaseWaiters(List<Runnable> claimed) {
+    for (Worker w : workers) {
+      awaitNotTaking(w);
+      GilTask t = (GilTask) WAITING_FOR.getAcquire(w);
+      if (t == null) {
+        continue;
+      }
+      if (claimed != null && t.compareAndSetState(NEW, ABANDONED)) {
+        claimed.add(t.command);
+      }
+      if (t.state == ABANDONED) {
+        w.thread.interrupt();
+      }
+    }
+  }
+
+  /** Spins, then yields, while {@code w} is inside WorkQueue's dequeue-and-record. */
+  private static void awaitNotTaking(Worker w) {
+    for (int spins = 0; (boolean) TAKING.getAcquire(w); spins++) {
+      if (spins < 100) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
+      }
+    }
   }
 
   /**
@@ -431,43 +591,90 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
         + (sharedGil != null ? ", gil=" + sharedGil : ", gils=" + gils.size()) + "]";
   }
 
-  private Worker currentWorker() {
-    Worker w = worker.get();
-    if (w == null) {
-      throw new IllegalStateException("not a worker of " + this);
-    }
-    return w;
-  }
-
-  /** A worker thread's GIL, and the task it is waiting for the GIL to run. */
+  /** A worker thread's GIL, and the task it has taken but not started. */
   private static final class Worker {
+    final Thread thread;
     final Gil gil;
-    /** Set (release) while this worker waits for the GIL to run the task, else null. */
+    /**
+     * The task this worker has taken and not yet started or given up, else null. Written
+     * (release) by the worker; read (acquire) by shutdownNow() and withdraw().
+     */
     volatile GilTask waitingFor;
+    /**
+     * True while the worker is inside WorkQueue.take(): set (plain) before the dequeue, which
+     * the queue's lock publishes, cleared (release) after waitingFor is recorded. Read
+     * (acquire) by shutdownNow() and withdraw().
+     */
+    boolean taking;
 
-    Worker(Gil gil) {
+    Worker(Thread thread, Gil gil) {
+      this.thread = thread;
       this.gil = gil;
     }
   }
 
   private static final VarHandle WAITING_FOR;
+  private static final VarHandle TAKING;
   private static final VarHandle STATE;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       WAITING_FOR = lookup.findVarHandle(Worker.class, "waitingFor", GilTask.class);
+      TAKING = lookup.findVarHandle(Worker.class, "taking", boolean.class);
       STATE = lookup.findVarHandle(GilTask.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
+  /**
+   * The pool's queue: a worker's dequeue and the record of what it dequeued happen inside its
+   * {@code taking} mark. Only the pool's workers call take() and poll(timeout).
+   */
+  private final class WorkQueue extends LinkedBlockingQueue<Runnable> {
+    @Override
+    public Runnable take() throws InterruptedException {
+      Worker w = worker.get();
+      w.taking = true;
+      try {
+        Runnable r = super.take();
+        if (probe != null) {
+          probe.dequeued();
+        }
+        return record(w, r);
+      } finally {
+        TAKING.setRelease(w, false);
+      }
+    }
+
+    @Override
+    public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+      Worker w = worker.get();
+      w.taking = true;
+      try {
+        Runnable r = super.poll(timeout, unit);
+        return r == null ? null : record(w, r);
+      } finally {
+        TAKING.setRelease(w, false);
+      }
+    }
+
+    private GilTask record(Worker w, Runnable r) {
+      GilTask t = (GilTask) r;
+      t.worker = w;
+      WAITING_FOR.setRelease(w, t);
+      return t;
+    }
+  }
+
   /** A command wrapped to run holding the worker's GIL. */
   private final class GilTask implements Runnable {
     final Runnable command;
-    /** NEW, WAITING, RUNNING or ABANDONED; see the implementation overview. */
+    /** NEW, RUNNING or ABANDONED; see the implementation overview. */
     volatile int state; // NEW == 0
+    /** The worker that took this task; written and read by that worker only. */
+    Worker worker;
 
     GilTask(Runnable command) {
       this.command = command;
@@ -479,38 +686,39 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
     @Override
     public void run() {
-      Worker w = currentWorker();
-      Gil gil = w.gil;
-      if (!compareAndSetState(NEW, WAITING)) {
+      Worker w = worker;
+      if (state != NEW) { // withdrawn or claimed before the worker came to it
+        WAITING_FOR.setRelease(w, null);
         return;
       }
+      Gil gil = w.gil;
       boolean interrupted = false;
-      WAITING_FOR.setRelease(w, this);
-      try {
-        while (true) {
-          try {
-            gil.acquire();
-            break;
-          } catch (InterruptedException e) {
-            if (state == ABANDONED) {
-              // shutdownNow() has taken this task back: give up the wait.
-              Thread.currentThread().interrupt();
-              return;
-            }
-            interrupted = true; // not ours to swallow: the task sees it
+      while (true) {
+        try {
+          gil.acquire();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // not ours to swallow: the task, or the pool, sees it
+          if (state == ABANDONED) {
+            // shutdownNow() or execute() has taken this task back: give up the wait.
+            WAITING_FOR.setRelease(w, null);
+            Thread.currentThread().interrupt();
+            return;
+          }
+          if (probe != null) {
+            probe.interruptedWhileWaiting();
           }
         }
-      } finally {
-        WAITING_FOR.setRelease(w, null);
       }
-      if (!compareAndSetState(WAITING, RUNNING)) {
-        // Abandoned by shutdownNow() after we won the GIL: do not run it.
-        gil.release();
-        Thread.currentThread().interrupt();
-        return;
-      }
+      boolean start = compareAndSetState(NEW, RUNNING);
+      WAITING_FOR.setRelease(w, null);
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+      if (!start) {
+        // Taken back after we won the GIL: do not run it.
+        gil.release();
+        return;
       }
       try {
         command.run();

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.Uninterruptibles;
+import io.github.gilpatterns.join.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -195,6 +198,226 @@ class GilExecutorTest {
       gil.release();
       return "ok";
     }).join());
+  }
+
+  /**
+   * The hand-over race: 50 rounds in which another thread holds the GIL while tasks are
+   * submitted to a fresh executor (each becomes a new worker's first task) and to one whose
+   * workers already wait for work (each is taken from the queue), then shutdownNow() is called
+   * at once. No task can start while the GIL is held elsewhere, so shutdownNow() must return
+   * every one of them, and the workers must end while the GIL is still held: a task that is
+   * neither returned nor started would be left waiting for the GIL and run later.
+   */
+  @Test
+  void shutdownNowReturnsEveryTaskNotYetStartedHoweverFarItsHandOverGot() throws Exception {
+    for (int round = 0; round < 50; round++) {
+      Gil gil = Gil.create();
+      GilExecutor warm = GilExecutor.create(gil, 2);
+      GilExecutor fresh = GilExecutor.create(gil, 2);
+      // Two submissions start the warm executor's two workers, which then wait for work.
+      warm.submit(() -> { }).get(20, TimeUnit.SECONDS);
+      warm.submit(() -> { }).get(20, TimeUnit.SECONDS);
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch drop = new CountDownLatch(1);
+      TestSupport.Worker holder = start("holder-" + round, () -> {
+        gil.acquire();
+        try {
+          held.countDown();
+          return drop.await(60, TimeUnit.SECONDS);
+        } finally {
+          gil.release();
+        }
+      });
+      AtomicInteger ran = new AtomicInteger();
+      try {
+        assertTrue(held.await(20, TimeUnit.SECONDS));
+        for (GilExecutor pool : List.of(fresh, warm)) {
+          String which = "round " + round + ", " + (pool == fresh ? "fresh" : "warm") + " executor: ";
+          List<Runnable> tasks = new ArrayList<>();
+          for (int i = 0; i < 3; i++) {
+            Runnable task = ran::incrementAndGet;
+            tasks.add(task);
+            pool.execute(task);
+          }
+          // Vary the moment of shutdownNow() against the workers' hand-over, by round.
+          for (int spin = (round % 10) * 100; spin > 0; spin--) {
+            Thread.onSpinWait();
+          }
+          List<Runnable> notRun = pool.shutdownNow();
+          assertEquals(new HashSet<>(tasks), new HashSet<>(notRun),
+              which + "another thread holds the GIL, so no task can have started and all must be returned");
+          assertEquals(tasks.size(), notRun.size(), which + "a task was returned twice");
+          assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS),
+              which + "a worker is still waiting for the GIL after shutdownNow()");
+        }
+      } finally {
+        drop.countDown();
+        holder.join();
+        fresh.close();
+        warm.close();
+      }
+      assertEquals(0, ran.get(), "round " + round + ": a task shutdownNow() returned ran anyway");
+    }
+  }
+
+  /** Holds {@code gil} on another thread until the returned latch is counted down. */
+  private static CountDownLatch holdElsewhere(Gil gil, List<TestSupport.Worker> holder)
+      throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch drop = new CountDownLatch(1);
+    holder.add(start("holder", () -> {
+      gil.acquire();
+      try {
+        held.countDown();
+        return drop.await(60, TimeUnit.SECONDS);
+      } finally {
+        gil.release();
+      }
+    }));
+    assertTrue(held.await(20, TimeUnit.SECONDS));
+    return drop;
+  }
+
+  @Test
+  void shutdownNowWaitsForAWorkerBetweenDequeuingATaskAndRecordingIt() throws Exception {
+    // The worker is stopped just after its dequeue; shutdownNow() lets it go on only after
+    // the drain, and must then wait for it to record the task instead of missing it.
+    Gil gil = Gil.create();
+    CountDownLatch dequeued = new CountDownLatch(1);
+    CountDownLatch resume = new CountDownLatch(1);
+    AtomicReference<Throwable> probeFailure = new AtomicReference<>();
+    GilExecutor pool = GilExecutor.createProbed(gil, 1, Threads.factory("probed"),
+        new GilExecutor.Probe() {
+          @Override
+          public void dequeued() {
+            dequeued.countDown();
+            // The pool's interrupt arrives here; it stays set for the worker to see.
+            if (!Uninterruptibles.awaitUninterruptibly(resume, 20, TimeUnit.SECONDS)) {
+              probeFailure.set(new AssertionError("shutdownNow() never drained"));
+            }
+          }
+
+          @Override
+          public void drained() {
+            resume.countDown();
+          }
+        });
+    List<TestSupport.Worker> holder = new ArrayList<>();
+    CountDownLatch drop = holdElsewhere(gil, holder);
+    AtomicInteger ran = new AtomicInteger();
+    Runnable task = ran::incrementAndGet;
+    try {
+      pool.execute(task);
+      assertTrue(dequeued.await(20, TimeUnit.SECONDS));
+      assertEquals(List.of(task), pool.shutdownNow());
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "the worker waits for the GIL");
+    } finally {
+      drop.countDown();
+      TestSupport.joinAll(holder);
+      pool.close();
+    }
+    assertEquals(0, ran.get());
+    assertEquals(null, probeFailure.get());
+  }
+
+  @Test
+  void shutdownNowEndsTheWaitOfAWorkerThatTookItsInterruptForAnOrdinaryOne() throws Exception {
+    // The worker sees the pool's interrupt before shutdownNow() claims its task, so it keeps
+    // waiting for the GIL; shutdownNow() must interrupt it again after the claim.
+    Gil gil = Gil.create();
+    CountDownLatch tookInterrupt = new CountDownLatch(1);
+    GilExecutor pool = GilExecutor.createProbed(gil, 1, Threads.factory("probed"),
+        new GilExecutor.Probe() {
+          @Override
+          public void interruptedWhileWaiting() {
+            tookInterrupt.countDown();
+          }
+
+          @Override
+          public void drained() {
+            try {
+              assertTrue(tookInterrupt.await(20, TimeUnit.SECONDS), "the worker saw no interrupt");
+            } catch (InterruptedException e) {
+              throw new AssertionError(e);
+            }
+          }
+        });
+    List<TestSupport.Worker> holder = new ArrayList<>();
+    CountDownLatch drop = holdElsewhere(gil, holder);
+    AtomicInteger ran = new AtomicInteger();
+    Runnable task = ran::incrementAndGet;
+    try {
+      pool.execute(task);
+      awaitCondition("the worker waits for the GIL", () -> gil.waiters() == 1);
+      assertEquals(List.of(task), pool.shutdownNow());
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "the worker waits for the GIL");
+      assertEquals(0, gil.waiters());
+    } finally {
+      drop.countDown();
+      TestSupport.joinAll(holder);
+      pool.close();
+    }
+    assertEquals(0, ran.get());
+  }
+
+  /**
+   * Submissions racing shutdownNow(), 50 rounds: two threads execute tasks until they are
+   * rejected, and the first calls shutdownNow() once both are under way. Every accepted task
+   * must have run or been returned, never both; no rejected task may run or be returned.
+   */
+  @Test
+  void aSubmissionRacingShutdownNowRunsOrIsReturnedOrIsRejected() throws Exception {
+    for (int round = 0; round < 50; round++) {
+      GilExecutor pool = GilExecutor.create(Gil.create(), 2);
+      Set<Runnable> ran = ConcurrentHashMap.newKeySet();
+      Set<Runnable> returned = ConcurrentHashMap.newKeySet();
+      CountDownLatch submitting = new CountDownLatch(2);
+      List<TestSupport.Worker> submitters = new ArrayList<>();
+      for (int s = 0; s < 2; s++) {
+        boolean stopper = s == 0;
+        submitters.add(start("submitter-" + s, () -> {
+          List<Runnable> accepted = new ArrayList<>();
+          List<Runnable> rejected = new ArrayList<>();
+          while (rejected.isEmpty()) {
+            Runnable task = new Runnable() {
+              @Override
+              public void run() {
+                ran.add(this);
+              }
+            };
+            try {
+              pool.execute(task);
+              accepted.add(task);
+            } catch (RejectedExecutionException e) {
+              rejected.add(task);
+            }
+            if (accepted.size() == 20) {
+              submitting.countDown();
+              if (stopper) {
+                assertTrue(submitting.await(20, TimeUnit.SECONDS));
+                returned.addAll(pool.shutdownNow());
+              }
+            }
+          }
+          return List.of(accepted, rejected);
+        }));
+      }
+      List<Object> outcomes = TestSupport.joinAll(submitters);
+      assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+      for (Object o : outcomes) {
+        @SuppressWarnings("unchecked")
+        List<List<Runnable>> outcome = (List<List<Runnable>>) o;
+        for (Runnable task : outcome.get(0)) {
+          assertTrue(ran.contains(task) != returned.contains(task),
+              "round " + round + ": an accepted task ran " + ran.contains(task)
+                  + ", was returned " + returned.contains(task));
+        }
+        for (Runnable task : outcome.get(1)) {
+          assertFalse(ran.contains(task) || returned.contains(task),
+              "round " + round + ": a rejected task ran or was returned");
+        }
+      }
+    }
   }
 
   @Test
