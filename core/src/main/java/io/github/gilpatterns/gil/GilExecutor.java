@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -351,7 +352,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    *
    * <p>May be called by any thread, including a task of this executor. Blocks only while a
    * worker finishes taking a task from the queue (a few instructions, unless the thread is
-   * descheduled there): it spins, then yields. The returned tasks' futures, for tasks
+   * descheduled there): it spins, yields, then parks briefly. An interrupt does not end that
+   * wait; the interrupt status is kept. The returned tasks' futures, for tasks
    * submitted with {@code submit}, are left incomplete, as {@link ThreadPoolExecutor} leaves
    * them.
    *
@@ -395,14 +397,26 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     }
   }
 
-  /** Spins, then yields, while {@code w} is inside WorkQueue's dequeue-and-record. */
+  /**
+   * Waits while {@code w} is inside WorkQueue's dequeue-and-record: spins, yields, then parks
+   * for 10 us at a time. Parking matters on virtual threads: a worker woken by this thread
+   * may be queued on this thread's carrier, which a yield does not give up. An interrupt
+   * does not end the wait (the window is a few instructions long) and is kept.
+   */
   private static void awaitNotTaking(Worker w) {
+    boolean interrupted = false;
     for (int spins = 0; (boolean) TAKING.getAcquire(w); spins++) {
       if (spins < 100) {
         Thread.onSpinWait();
-      } else {
+      } else if (spins < 200) {
         Thread.yield();
+      } else {
+        interrupted |= Thread.interrupted(); // parkNanos returns at once while interrupted
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(10));
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
