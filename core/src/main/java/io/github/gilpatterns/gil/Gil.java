@@ -54,6 +54,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * the GIL and its code continues as if it still did) and return with the interrupt status
  * set if the thread was interrupted while waiting; they never clear it.
  *
+ * <p><b>Virtual threads.</b> A {@code Gil} starts no threads and works the same on virtual
+ * threads (JDK 21 or later). A virtual thread that waits in {@link #acquire()}, in a
+ * {@link #checkpoint()} that switches, or to take the GIL back after
+ * {@link #releasing(Callable)}, parks and unmounts from its carrier: the waits are
+ * {@link ReentrantLock} conditions, never {@code synchronized} or {@code Object.wait}, so
+ * they pin no carrier on any JDK. Only the scheduling differs: virtual threads are not
+ * time-sliced, so a waiter needs a free carrier to notice that its switch interval has
+ * passed, and on a single carrier a CPU-bound holder is never asked to drop the GIL.
+ *
  * <p><b>Modes.</b> {@link #create()} and {@link #builder()} make a real GIL;
  * {@link #freeThreaded()} makes one with the same API whose acquisition never waits and
  * whose checkpoints never switch: holding it only marks the thread as attached, so that

@@ -3,6 +3,7 @@ package io.github.gilpatterns.gil;
 import com.google.common.base.Throwables;
 import com.google.common.util.concurrent.AbstractListeningExecutorService;
 import io.github.gilpatterns.join.Threads;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -44,9 +45,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * warning.
  *
  * <p><b>Workers</b> are started one per submission until {@code maxWorkers} exist, then
- * reused; they are non-daemon threads named Python-style {@code ThreadPoolExecutor-P_T}
- * (or {@code InterpreterPoolExecutor-P_T}), {@code P} counting executors and {@code T}
- * workers. The queue of waiting tasks is unbounded.
+ * reused. By default they are non-daemon platform threads named Python-style
+ * {@code ThreadPoolExecutor-P_T} (or {@code InterpreterPoolExecutor-P_T}), {@code P}
+ * counting executors and {@code T} workers; {@link #create(Gil, int, ThreadFactory)} and
+ * {@link #perInterpreter(int, ThreadFactory)} take them from a {@link ThreadFactory}
+ * instead. The queue of waiting tasks is unbounded.
+ *
+ * <p><b>Virtual workers.</b> With {@code Thread.ofVirtual().factory()} (JDK 21 or later) the
+ * workers are virtual threads, and three things change. They are daemon threads, as every
+ * virtual thread is: they do not keep the JVM alive, so {@link #close()} the executor
+ * before {@code main} returns or queued tasks are lost with the JVM. A worker that waits
+ * (for work, for its GIL, inside {@link Gil#releasing(Callable)}) parks and frees its
+ * carrier thread: the executor and {@link Gil} block only in
+ * {@code java.util.concurrent.locks}, never in {@code synchronized}, so they pin no carrier
+ * on any JDK. And CPU-bound tasks are not time-sliced: a task that never blocks keeps its
+ * carrier, and a GIL waiter needs a free carrier to notice that its switch interval has
+ * passed, so on a single carrier the holder is never asked to drop the GIL.
  *
  * <p><b>Waiting for tasks.</b> Never wait for a task of a GIL executor while holding that
  * GIL: the task cannot run until you drop it. {@link #awaitTermination(long, TimeUnit)},
@@ -189,7 +203,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Returns a new executor of up to {@code maxWorkers} threads that all run their tasks
-   * holding {@code gil} (Python's {@code ThreadPoolExecutor(max_workers)}).
+   * holding {@code gil} (Python's {@code ThreadPoolExecutor(max_workers)}). Its workers are
+   * non-daemon platform threads named {@code ThreadPoolExecutor-P_T}.
    *
    * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
    * @param maxWorkers the maximum number of worker threads
@@ -198,25 +213,89 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
    */
   public static GilExecutor create(Gil gil, int maxWorkers) {
+    return shared(gil, maxWorkers, null, null);
+  }
+
+  /**
+   * Returns a new executor like {@link #create(Gil, int)} whose workers come from
+   * {@code threadFactory}, as {@code Executors.newFixedThreadPool(int, ThreadFactory)} does:
+   * on JDK 21 or later, {@code Thread.ofVirtual().factory()} gives virtual workers (see
+   * the class documentation for what changes then). The factory decides the workers'
+   * names, kind and daemon status; {@link Threads#factory(String, ThreadFactory)} keeps the
+   * Python-style names on threads of any kind.
+   *
+   * <p>The factory must return a new, unstarted thread that runs the {@code Runnable} it is
+   * given. It is called on a submitting thread, once per submission while fewer than
+   * {@code maxWorkers} workers have started, never twice at a time. If it throws, that
+   * submission is rejected with a {@link RejectedExecutionException} whose cause is the
+   * factory's exception, and the next submission asks it again. If it returns null, the
+   * task is queued for the workers that exist, and rejected if there are none. (This is
+   * {@link ThreadPoolExecutor}'s behaviour, except that a factory's exception reaches the
+   * caller as the cause of the rejection.)
+   *
+   * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
+   * @param maxWorkers the maximum number of worker threads
+   * @param threadFactory makes the worker threads
+   * @return a new executor
+   * @throws NullPointerException if {@code gil} or {@code threadFactory} is null
+   * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
+   */
+  public static GilExecutor create(Gil gil, int maxWorkers, ThreadFactory threadFactory) {
+    return shared(gil, maxWorkers, Objects.requireNonNull(threadFactory, "threadFactory"), null);
+  }
+
+  /** An executor like {@link #create(Gil, int)} whose racy points call {@code probe}. */
+  static GilExecutor createProbed(Gil gil, int maxWorkers, ThreadFactory threadFactory,
+      Probe probe) {
+    return shared(gil, maxWorkers, Objects.requireNonNull(threadFactory, "threadFactory"),
+        Objects.requireNonNull(probe, "probe"));
+  }
+
+  /** Checks the arguments, then makes the default factory (if null) and the executor. */
+  private static GilExecutor shared(Gil gil, int maxWorkers, ThreadFactory threadFactory,
+      Probe probe) {
     Objects.requireNonNull(gil, "gil");
     if (maxWorkers < 1) {
       throw new IllegalArgumentException("maxWorkers must be at least 1: " + maxWorkers);
     }
-    return new GilExecutor("ThreadPoolExecutor", gil, List.of(gil), maxWorkers,
-        Threads.factory("ThreadPoolExecutor"), null);
+    String kind = "ThreadPoolExecutor";
+    return new GilExecutor(kind, gil, List.of(gil), maxWorkers,
+        threadFactory != null ? threadFactory : Threads.factory(kind), probe);
   }
 
   /**
    * Returns a new executor of up to {@code interpreters} threads, each running its tasks
    * under its own new default {@link Gil} (one interpreter per worker: PEP 684, Python
    * 3.14's {@code InterpreterPoolExecutor}, the {@code multiprocessing} analogue), so CPU-
-   * bound tasks run in parallel.
+   * bound tasks run in parallel. Its workers are non-daemon platform threads named
+   * {@code InterpreterPoolExecutor-P_T}.
    *
    * @param interpreters the number of workers, hence of GILs
    * @return a new executor
    * @throws IllegalArgumentException if {@code interpreters} is less than 1
    */
   public static GilExecutor perInterpreter(int interpreters) {
+    return interpreters(interpreters, null);
+  }
+
+  /**
+   * Returns a new executor like {@link #perInterpreter(int)} whose workers come from
+   * {@code threadFactory}; the factory's contract, and what happens when it returns null or
+   * throws, are those of {@link #create(Gil, int, ThreadFactory)}. The k-th worker to start
+   * gets the k-th GIL of {@link #gils()}.
+   *
+   * @param interpreters the number of workers, hence of GILs
+   * @param threadFactory makes the worker threads
+   * @return a new executor
+   * @throws NullPointerException if {@code threadFactory} is null
+   * @throws IllegalArgumentException if {@code interpreters} is less than 1
+   */
+  public static GilExecutor perInterpreter(int interpreters, ThreadFactory threadFactory) {
+    return interpreters(interpreters, Objects.requireNonNull(threadFactory, "threadFactory"));
+  }
+
+  /** Checks the argument, then makes the GILs, the default factory (if null) and the executor. */
+  private static GilExecutor interpreters(int interpreters, ThreadFactory threadFactory) {
     if (interpreters < 1) {
       throw new IllegalArgumentException("interpreters must be at least 1: " + interpreters);
     }
@@ -224,8 +303,9 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     for (int i = 0; i < interpreters; i++) {
       own.add(Gil.create());
     }
-    return new GilExecutor("InterpreterPoolExecutor", null, List.copyOf(own), interpreters,
-        Threads.factory("InterpreterPoolExecutor"), null);
+    String kind = "InterpreterPoolExecutor";
+    return new GilExecutor(kind, null, List.copyOf(own), interpreters,
+        threadFactory != null ? threadFactory : Threads.factory(kind), null);
   }
 
   /**
@@ -243,13 +323,6 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     default void drained() {}
   }
 
-  /** An executor like {@link #create(Gil, int)} whose racy points call {@code probe}. */
-  static GilExecutor createProbed(Gil gil, int maxWorkers, ThreadFactory threadFactory,
-      Probe probe) {
-    return new GilExecutor("ThreadPoolExecutor", gil, List.of(gil), maxWorkers, threadFactory,
-        Objects.requireNonNull(probe, "probe"));
-  }
-
   /**
    * Returns the GILs of this executor: the one shared GIL, or one per worker (in worker
    * order) for {@link #perInterpreter(int)}. Read their {@link Gil#stats()} to see what
@@ -263,12 +336,18 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Executes {@code command} on a worker, holding the worker's GIL, at some time in the
-   * future.
+   * future. May be called by any thread, including a task of this executor; does not wait
+   * for the GIL. Below {@code maxWorkers} started workers it starts one more (see
+   * {@link #create(Gil, int, ThreadFactory)} for a factory that fails). Once this returns,
+   * the task will run, or {@link #shutdownNow()} returns it.
+   *
+   * <p>IMPLEMENTATION NOTES: blocking only on the queue's put lock (held for an enqueue by
+   * another submitter) and, while workers are being started, on the thread factory.
    *
    * @param command the task to run
    * @throws NullPointerException if {@code command} is null
-   * @throws java.util.concurrent.RejectedExecutionException if this executor has been
-   *     shut down
+   * @throws RejectedExecutionException if this executor has been shut down, or if the
+   *     thread factory threw (the cause) or returned null while no worker exists
    */
   @Override
   public void execute(Runnable command) {
@@ -336,7 +415,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Starts an orderly shutdown: tasks already submitted run, new ones are rejected. Does
-   * not wait; use {@link #awaitTermination(long, TimeUnit)} or {@link #close()}.
+   * not wait; use {@link #awaitTermination(long, TimeUnit)} or {@link #close()}. May be
+   * called by any thread, any number of times.
    */
   @Override
   public void shutdown() {
@@ -421,7 +501,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /**
-   * Returns whether this executor has been shut down.
+   * Returns whether this executor has been shut down. Does not block.
    *
    * @return {@code true} after {@link #shutdown()}, {@link #shutdownNow()} or
    *     {@link #close()}
@@ -432,7 +512,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /**
-   * Returns whether every task has completed after a shutdown.
+   * Returns whether every task has completed after a shutdown. Does not block. Once it
+   * returns {@code true}, the actions of every task <i>happen-before</i> the return.
    *
    * @return {@code true} if this executor is shut down and all its workers have ended
    */
@@ -443,14 +524,18 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Blocks until all tasks have completed after a shutdown, or the timeout elapses, or
-   * the current thread is interrupted. If the current thread holds a {@link Gil}, drops
-   * it while waiting and takes it back before returning.
+   * the current thread is interrupted. May be called by any thread; if it holds a
+   * {@link Gil}, drops it while waiting and takes it back (uninterruptibly) before
+   * returning or throwing. Called from a task of this executor, it cannot return
+   * {@code true}, since that task has not completed.
    *
-   * @param timeout the maximum time to wait
+   * @param timeout the maximum time to wait; zero or negative means do not wait
    * @param unit the unit of {@code timeout}
-   * @return {@code true} if this executor terminated, {@code false} if the timeout
-   *     elapsed first
-   * @throws InterruptedException if interrupted while waiting
+   * @return {@code true} if this executor terminated (every task's actions
+   *     <i>happen-before</i> the return), {@code false} if the timeout elapsed first
+   * @throws InterruptedException if interrupted while waiting; the interrupt status is
+   *     cleared
+   * @throws NullPointerException if {@code unit} is null
    */
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
@@ -465,11 +550,32 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /**
+   * Blocks as {@link #awaitTermination(long, TimeUnit)} does, with the timeout as a
+   * {@link Duration} (one too long for a {@code long} of nanoseconds waits for about 292
+   * years).
+   *
+   * @param timeout the maximum time to wait; zero or negative means do not wait
+   * @return {@code true} if this executor terminated, {@code false} if the timeout elapsed
+   *     first
+   * @throws InterruptedException if interrupted while waiting; the interrupt status is
+   *     cleared
+   * @throws NullPointerException if {@code timeout} is null
+   */
+  @Override
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return awaitTermination(
+        TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout")),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /**
    * Shuts down and waits for every task to complete, as Java 19's
    * {@code ExecutorService.close()} does (Python's {@code shutdown(wait=True)}); if
    * interrupted while waiting, calls {@link #shutdownNow()}, keeps waiting, and returns
    * with the interrupt status set. Drops any {@link Gil} the current thread holds while
-   * it waits. Does nothing if already terminated.
+   * it waits. Does nothing if already terminated. When it returns, every task's actions
+   * <i>happen-before</i> the return. Must not be called from a task of this executor,
+   * which would wait for itself forever (as with {@code ExecutorService.close()}).
    */
   @Override
   public void close() {
