@@ -854,12 +854,10 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     private void restoreGilState(Gil gil) {
       Gil held = Gil.heldByCurrentThread();
       if (held == gil) {
-        String description = gil.toString();
         int holds = gil.releaseFully();
         if (holds != 1) {
           LOG.log(System.Logger.Level.WARNING,
-              "task {0} left {1} extra hold(s) of {2}; released them",
-              command, holds - 1, description);
+              "task {0} left {1} extra hold(s) of {2}; released them", command, holds - 1, gil);
         }
       } else if (held == null) {
         LOG.log(System.Logger.Level.WARNING,
