@@ -2,14 +2,15 @@ package io.github.gilpatterns.gil;
 
 import com.google.common.base.Throwables;
 import com.google.common.util.concurrent.AbstractListeningExecutorService;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.join.Threads;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread pool whose tasks run holding a {@link Gil}: Python's
@@ -82,8 +84,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * inside {@link Gil#checkpoint()} waiting to take the GIL back keeps waiting
  * (uninterruptibly) until the holder drops it, and finishes with its interrupt status set.
  *
- * <p>Sample usage, the seed notebooks' experiment: two CPU-bound threads under a GIL take
- * twice as long as one, per interpreter they do not.
+ * <p>Sample usage: two CPU-bound tasks under one GIL take twice as long as one, as two
+ * CPython threads do; per interpreter they do not.
  * <pre> {@code
  * try (GilExecutor pool = GilExecutor.create(Gil.create(), 2)) {   // or perInterpreter(2)
  *   ListenableFuture<Long> a = pool.submit(() -> fib(32));
@@ -169,9 +171,9 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   /** Set by shutdownNow() before it stops the pool; read by a withdrawing execute(). */
   private volatile boolean stopping;
   /** Test hook at the racy points named in {@link Probe}; null outside tests. */
-  private final Probe probe;
+  private final @Nullable Probe probe;
   /** The shared GIL, or null per interpreter. */
-  private final Gil sharedGil;
+  private final @Nullable Gil sharedGil;
   private final List<Gil> gils;
   /** The Worker of the current thread, if it is a worker of this executor. */
   private final ThreadLocal<Worker> worker = new ThreadLocal<>();
@@ -180,8 +182,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   /** "ThreadPoolExecutor" or "InterpreterPoolExecutor". */
   private final String kind;
 
-  private GilExecutor(String kind, Gil sharedGil, List<Gil> gils, int maxWorkers,
-      ThreadFactory threadFactory, Probe probe) {
+  private GilExecutor(String kind, @Nullable Gil sharedGil, List<Gil> gils, int maxWorkers,
+      ThreadFactory threadFactory, @Nullable Probe probe) {
     this.probe = probe;
     this.sharedGil = sharedGil;
     this.gils = gils;
@@ -252,8 +254,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /** Checks the arguments, then makes the default factory (if null) and the executor. */
-  private static GilExecutor shared(Gil gil, int maxWorkers, ThreadFactory threadFactory,
-      Probe probe) {
+  private static GilExecutor shared(Gil gil, int maxWorkers,
+      @Nullable ThreadFactory threadFactory, @Nullable Probe probe) {
     Objects.requireNonNull(gil, "gil");
     if (maxWorkers < 1) {
       throw new IllegalArgumentException("maxWorkers must be at least 1: " + maxWorkers);
@@ -295,7 +297,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /** Checks the argument, then makes the GILs, the default factory (if null) and the executor. */
-  private static GilExecutor interpreters(int interpreters, ThreadFactory threadFactory) {
+  private static GilExecutor interpreters(int interpreters,
+      @Nullable ThreadFactory threadFactory) {
     if (interpreters < 1) {
       throw new IllegalArgumentException("interpreters must be at least 1: " + interpreters);
     }
@@ -364,7 +367,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     }
   }
 
-  private RejectedExecutionException rejected(Runnable command, Throwable cause) {
+  private RejectedExecutionException rejected(Runnable command, @Nullable Throwable cause) {
     return new RejectedExecutionException(
         kind + " is shut down; rejected " + command, cause);
   }
@@ -440,6 +443,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * @return the tasks that never started, in no particular order
    */
   @Override
+  @CanIgnoreReturnValue
   public List<Runnable> shutdownNow() {
     stopping = true;
     List<Runnable> notRun = new ArrayList<>();
@@ -461,10 +465,10 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * holds has not started, claims it into {@code claimed} (when not null); then, if that task
    * is abandoned, interrupts the worker so that it gives up waiting for the GIL.
    */
-  private void releaseWaiters(List<Runnable> claimed) {
+  private void releaseWaiters(@Nullable List<Runnable> claimed) {
     for (Worker w : workers) {
       awaitNotTaking(w);
-      GilTask t = (GilTask) WAITING_FOR.getAcquire(w);
+      @Nullable GilTask t = (GilTask) WAITING_FOR.getAcquire(w);
       if (t == null) {
         continue;
       }
@@ -693,7 +697,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /** Runs a blocking wait without whatever Gil the current thread holds. */
   private static <T> T whileBlocked(Callable<T> wait) throws Exception {
-    Gil held = Gil.heldByCurrentThread();
+    @Nullable Gil held = Gil.heldByCurrentThread();
     return held == null ? wait.call() : held.releasing(wait);
   }
 
@@ -719,7 +723,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
      * The task this worker has taken and not yet started or given up, else null. Written
      * (release) by the worker; read (acquire) by shutdownNow() and withdraw().
      */
-    volatile GilTask waitingFor;
+    volatile @Nullable GilTask waitingFor;
     /**
      * True while the worker is inside WorkQueue.take(): set (plain) before the dequeue, which
      * the queue's lock publishes, cleared (release) after waitingFor is recorded. Read
@@ -769,7 +773,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     }
 
     @Override
-    public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+    public @Nullable Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
       Worker w = worker.get();
       w.taking = true;
       try {
@@ -794,7 +798,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     /** NEW, RUNNING or ABANDONED; see the implementation overview. */
     volatile int state; // NEW == 0
     /** The worker that took this task; written and read by that worker only. */
-    Worker worker;
+    @Nullable Worker worker;
 
     GilTask(Runnable command) {
       this.command = command;
@@ -806,7 +810,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
     @Override
     public void run() {
-      Worker w = worker;
+      Worker w = Objects.requireNonNull(worker, "run before WorkQueue.take() recorded it");
       if (state != NEW) { // withdrawn or claimed before the worker came to it
         WAITING_FOR.setRelease(w, null);
         return;

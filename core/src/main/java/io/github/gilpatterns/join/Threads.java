@@ -62,6 +62,7 @@ public final class Threads {
    * @return the started thread
    * @throws NullPointerException if {@code name} or {@code task} is null (no thread is created)
    */
+  @CanIgnoreReturnValue
   public static Thread start(String name, Runnable task) {
     return start(name, task, false);
   }
@@ -76,6 +77,7 @@ public final class Threads {
    * @return the started thread
    * @throws NullPointerException if {@code name} or {@code task} is null (no thread is created)
    */
+  @CanIgnoreReturnValue
   public static Thread startDaemon(String name, Runnable task) {
     return start(name, task, true);
   }
