@@ -345,7 +345,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * the task will run, or {@link #shutdownNow()} returns it.
    *
    * <p>IMPLEMENTATION NOTES: blocking only on the queue's put lock (held for an enqueue by
-   * another submitter) and, while workers are being started, on the thread factory.
+   * another submitter) and, while fewer than {@code maxWorkers} workers have started, on the
+   * lock under which one submission at a time calls the thread factory.
    *
    * @param command the task to run
    * @throws NullPointerException if {@code command} is null
@@ -356,20 +357,19 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   public void execute(Runnable command) {
     GilTask task = new GilTask(Objects.requireNonNull(command, "command"));
     if (pool.isShutdown()) {
-      throw rejected(command, null);
+      throw rejected(command);
     }
     if (startedWorkers < maxWorkers) {
       addWorker(command);
     }
     queue.offer(task);
     if (pool.isShutdown() && withdraw(task)) {
-      throw rejected(command, null);
+      throw rejected(command);
     }
   }
 
-  private RejectedExecutionException rejected(Runnable command, @Nullable Throwable cause) {
-    return new RejectedExecutionException(
-        kind + " is shut down; rejected " + command, cause);
+  private RejectedExecutionException rejected(Runnable command) {
+    return new RejectedExecutionException(kind + " is shut down; rejected " + command);
   }
 
   /**

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.Uninterruptibles;
+import io.github.gilpatterns.testing.RecordingThreadFactory;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Timeout;
 
 /** GilExecutor: tasks under the GIL, exceptions, shutdown without stranded waiters, modes. */
@@ -217,6 +218,24 @@ class GilExecutorTest {
     }).join());
   }
 
+  /** Holds {@code gil} on another thread until the returned latch is counted down. */
+  private static CountDownLatch holdElsewhere(Gil gil, List<TestSupport.Worker> holder)
+      throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch drop = new CountDownLatch(1);
+    holder.add(start("holder", () -> {
+      gil.acquire();
+      try {
+        held.countDown();
+        return drop.await(60, TimeUnit.SECONDS);
+      } finally {
+        gil.release();
+      }
+    }));
+    assertTrue(held.await(20, TimeUnit.SECONDS));
+    return drop;
+  }
+
   /**
    * The hand-over race: 50 rounds in which another thread holds the GIL while tasks are
    * submitted to a fresh executor (each becomes a new worker's first task) and to one whose
@@ -234,20 +253,10 @@ class GilExecutorTest {
       // Two submissions start the warm executor's two workers, which then wait for work.
       warm.submit(() -> { }).get(20, TimeUnit.SECONDS);
       warm.submit(() -> { }).get(20, TimeUnit.SECONDS);
-      CountDownLatch held = new CountDownLatch(1);
-      CountDownLatch drop = new CountDownLatch(1);
-      TestSupport.Worker holder = start("holder-" + round, () -> {
-        gil.acquire();
-        try {
-          held.countDown();
-          return drop.await(60, TimeUnit.SECONDS);
-        } finally {
-          gil.release();
-        }
-      });
+      List<TestSupport.Worker> holder = new ArrayList<>();
+      CountDownLatch drop = holdElsewhere(gil, holder);
       AtomicInteger ran = new AtomicInteger();
       try {
-        assertTrue(held.await(20, TimeUnit.SECONDS));
         for (GilExecutor pool : List.of(fresh, warm)) {
           String which = "round " + round + ", " + (pool == fresh ? "fresh" : "warm") + " executor: ";
           List<Runnable> tasks = new ArrayList<>();
@@ -269,7 +278,7 @@ class GilExecutorTest {
         }
       } finally {
         drop.countDown();
-        holder.join();
+        TestSupport.joinAll(holder);
         fresh.close();
         warm.close();
       }
@@ -277,26 +286,8 @@ class GilExecutorTest {
     }
   }
 
-  /** Holds {@code gil} on another thread until the returned latch is counted down. */
-  private static CountDownLatch holdElsewhere(Gil gil, List<TestSupport.Worker> holder)
-      throws InterruptedException {
-    CountDownLatch held = new CountDownLatch(1);
-    CountDownLatch drop = new CountDownLatch(1);
-    holder.add(start("holder", () -> {
-      gil.acquire();
-      try {
-        held.countDown();
-        return drop.await(60, TimeUnit.SECONDS);
-      } finally {
-        gil.release();
-      }
-    }));
-    assertTrue(held.await(20, TimeUnit.SECONDS));
-    return drop;
-  }
-
   @Test
-  void shutdownNowWaitsForAWorkerBetweenDequeuingATaskAndRecordingIt() throws Exception {
+  void shutdownNowWaitsForAWorkerBetweenDequeuingATaskAndRecordingIt() throws Throwable {
     // The worker is stopped just after its dequeue; shutdownNow() lets it go on only after
     // the drain, and must then wait for it to record the task instead of missing it.
     Gil gil = Gil.create();
@@ -319,26 +310,39 @@ class GilExecutorTest {
             resume.countDown();
           }
         });
+    assertShutdownNowReturnsTheTaskWhileTheGilIsHeld(gil, pool,
+        () -> assertTrue(dequeued.await(20, TimeUnit.SECONDS)));
+    assertEquals(null, probeFailure.get());
+  }
+
+  /**
+   * Holds {@code gil} on another thread, executes one task on {@code pool}, runs
+   * {@code untilInPlace} (which returns once the task's worker is where the test wants it),
+   * then checks that shutdownNow() returns the task, that the pool terminates while the GIL
+   * is still held, and that the task never runs.
+   */
+  private static void assertShutdownNowReturnsTheTaskWhileTheGilIsHeld(Gil gil,
+      GilExecutor pool, Executable untilInPlace) throws Throwable {
     List<TestSupport.Worker> holder = new ArrayList<>();
     CountDownLatch drop = holdElsewhere(gil, holder);
     AtomicInteger ran = new AtomicInteger();
     Runnable task = ran::incrementAndGet;
     try {
       pool.execute(task);
-      assertTrue(dequeued.await(20, TimeUnit.SECONDS));
+      untilInPlace.execute();
       assertEquals(List.of(task), pool.shutdownNow());
       assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "the worker waits for the GIL");
+      assertEquals(0, gil.waiters());
     } finally {
       drop.countDown();
       TestSupport.joinAll(holder);
       pool.close();
     }
     assertEquals(0, ran.get());
-    assertEquals(null, probeFailure.get());
   }
 
   @Test
-  void shutdownNowEndsTheWaitOfAWorkerThatTookItsInterruptForAnOrdinaryOne() throws Exception {
+  void shutdownNowEndsTheWaitOfAWorkerThatTookItsInterruptForAnOrdinaryOne() throws Throwable {
     // The worker sees the pool's interrupt before shutdownNow() claims its task, so it keeps
     // waiting for the GIL; shutdownNow() must interrupt it again after the claim.
     Gil gil = Gil.create();
@@ -359,22 +363,8 @@ class GilExecutorTest {
             }
           }
         });
-    List<TestSupport.Worker> holder = new ArrayList<>();
-    CountDownLatch drop = holdElsewhere(gil, holder);
-    AtomicInteger ran = new AtomicInteger();
-    Runnable task = ran::incrementAndGet;
-    try {
-      pool.execute(task);
-      awaitCondition("the worker waits for the GIL", () -> gil.waiters() == 1);
-      assertEquals(List.of(task), pool.shutdownNow());
-      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "the worker waits for the GIL");
-      assertEquals(0, gil.waiters());
-    } finally {
-      drop.countDown();
-      TestSupport.joinAll(holder);
-      pool.close();
-    }
-    assertEquals(0, ran.get());
+    assertShutdownNowReturnsTheTaskWhileTheGilIsHeld(gil, pool,
+        () -> awaitCondition("the worker waits for the GIL", () -> gil.waiters() == 1));
   }
 
   /**
@@ -530,26 +520,9 @@ class GilExecutorTest {
     assertInstanceOf(InterruptedException.class, e.getCause());
   }
 
-  /** A factory of {@link ThreadMode}'s threads that remembers every thread it made. */
-  private static final class RecordingFactory implements ThreadFactory {
-    final List<Thread> made = new CopyOnWriteArrayList<>();
-    private final ThreadFactory base;
-
-    RecordingFactory(String prefix) {
-      base = ThreadMode.factory(prefix);
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = base.newThread(r);
-      made.add(t);
-      return t;
-    }
-  }
-
   @Test
   void theWorkersAreTheSuppliedFactorysThreads() throws Exception {
-    RecordingFactory factory = new RecordingFactory("supplied");
+    RecordingThreadFactory factory = new RecordingThreadFactory("supplied");
     try (GilExecutor pool = GilExecutor.create(Gil.create(), 2, factory)) {
       Set<Thread> ranOn = new HashSet<>();
       for (int i = 0; i < 6; i++) {
@@ -566,7 +539,7 @@ class GilExecutorTest {
 
   @Test
   void perInterpreterGivesTheKthWorkerToStartTheKthGil() throws Exception {
-    RecordingFactory factory = new RecordingFactory("interp");
+    RecordingThreadFactory factory = new RecordingThreadFactory("interp");
     try (GilExecutor pool = GilExecutor.perInterpreter(2, factory)) {
       CyclicBarrier barrier = new CyclicBarrier(2);
       Callable<List<Object>> task = () -> {
@@ -611,7 +584,7 @@ class GilExecutorTest {
 
   @Test
   void aFactoryThatReturnsNullLeavesTheTaskToTheWorkersThatExist() throws Exception {
-    RecordingFactory first = new RecordingFactory("only");
+    RecordingThreadFactory first = new RecordingThreadFactory("only");
     ThreadFactory oneThread = r -> first.made.isEmpty() ? first.newThread(r) : null;
     try (GilExecutor pool = GilExecutor.create(Gil.create(), 2, oneThread)) {
       Thread a = pool.submit(Thread::currentThread).get(20, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.Uninterruptibles;
+import io.github.gilpatterns.testing.RecordingThreadFactory;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -225,26 +226,9 @@ class TaskGroupTest {
     }
   }
 
-  /** A factory of {@link ThreadMode}'s threads that remembers every thread it made. */
-  private static final class RecordingFactory implements ThreadFactory {
-    final List<Thread> made = new CopyOnWriteArrayList<>();
-    private final ThreadFactory base;
-
-    RecordingFactory(String prefix) {
-      base = ThreadMode.factory(prefix);
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = base.newThread(r);
-      made.add(t);
-      return t;
-    }
-  }
-
   @Test
   void forkedTasksRunOnTheSuppliedFactorysThreads() throws Exception {
-    RecordingFactory factory = new RecordingFactory("made");
+    RecordingThreadFactory factory = new RecordingThreadFactory("made");
     try (TaskGroup group = new TaskGroup("supplied", factory)) {
       ListenableFuture<Thread> a = group.fork(Thread::currentThread);
       ListenableFuture<Thread> b = group.fork(Thread::currentThread);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.Uninterruptibles;
+import io.github.gilpatterns.testing.RecordingThreadFactory;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,13 +164,7 @@ class ThreadsTest {
 
   @Test
   void startWithAFactoryStartsTheFactorysThread() throws Exception {
-    List<Thread> made = new ArrayList<>();
-    ThreadFactory base = ThreadMode.factory("made");
-    ThreadFactory recording = r -> {
-      Thread t = base.newThread(r);
-      made.add(t);
-      return t;
-    };
+    RecordingThreadFactory recording = new RecordingThreadFactory("made");
     CountDownLatch ran = new CountDownLatch(1);
     Thread[] runner = new Thread[1];
     Thread t = Threads.start(recording, () -> {
@@ -178,11 +173,11 @@ class ThreadsTest {
     });
     assertTrue(ran.await(10, SECONDS));
     t.join();
-    assertEquals(List.of(t), made);
+    assertEquals(List.of(t), recording.made);
     assertSame(t, runner[0]);
     assertThrows(NullPointerException.class, () -> Threads.start((ThreadFactory) null, () -> { }));
     assertThrows(NullPointerException.class, () -> Threads.start(recording, null));
-    assertEquals(1, made.size(), "nothing was made for bad arguments");
+    assertEquals(1, recording.made.size(), "nothing was made for bad arguments");
   }
 
   @Test
@@ -201,16 +196,11 @@ class ThreadsTest {
   @Test
   void factoryWithABaseRenamesTheBasesThreadsAndKeepsTheRest() throws Exception {
     String prefix = "Based" + UUID.randomUUID();
-    List<Thread> made = new ArrayList<>();
-    ThreadFactory base = ThreadMode.factory("base");
-    ThreadFactory named = Threads.factory(prefix, r -> {
-      Thread t = base.newThread(r);
-      made.add(t);
-      return t;
-    });
+    RecordingThreadFactory base = new RecordingThreadFactory("base");
+    ThreadFactory named = Threads.factory(prefix, base);
     Thread first = named.newThread(() -> { });
     Thread second = named.newThread(() -> { });
-    assertEquals(List.of(first, second), made, "the base's own threads");
+    assertEquals(List.of(first, second), base.made, "the base's own threads");
     assertEquals(prefix + "-0_0", first.getName());
     assertEquals(prefix + "-0_1", second.getName());
     ThreadFactory daemons = Threads.factory(prefix + "-d", r -> {
