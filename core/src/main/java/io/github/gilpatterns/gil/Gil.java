@@ -1,5 +1,6 @@
 package io.github.gilpatterns.gil;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An emulated Global Interpreter Lock: at most one thread at a time runs between
@@ -53,6 +55,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * at the end of {@link #releasing(Callable)} wait uninterruptibly (the caller already held
  * the GIL and its code continues as if it still did) and return with the interrupt status
  * set if the thread was interrupted while waiting; they never clear it.
+ *
+ * <p><b>Virtual threads.</b> A {@code Gil} starts no threads and works the same on virtual
+ * threads (JDK 21 or later). A virtual thread that waits in {@link #acquire()}, in a
+ * {@link #checkpoint()} that switches, or to take the GIL back after
+ * {@link #releasing(Callable)}, parks and unmounts from its carrier: the waits are
+ * {@link ReentrantLock} conditions, never {@code synchronized} or {@code Object.wait}, so
+ * they pin no carrier on any JDK. Only the scheduling differs: virtual threads are not
+ * time-sliced, so a waiter needs a free carrier to notice that its switch interval has
+ * passed, and on a single carrier a CPU-bound holder is never asked to drop the GIL.
  *
  * <p><b>Modes.</b> {@link #create()} and {@link #builder()} make a real GIL;
  * {@link #freeThreaded()} makes one with the same API whose acquisition never waits and
@@ -176,7 +187,7 @@ public final class Gil {
   static final class ThreadState {
     final Thread thread = Thread.currentThread();
     /** The Gil this thread holds, or null. */
-    Gil gil;
+    @Nullable Gil gil;
     /** Hold count of {@link #gil}; 0 when {@code gil} is null. */
     int holds;
   }
@@ -193,8 +204,8 @@ public final class Gil {
 
   // All guarded by mutex.
   private boolean locked;
-  private ThreadState holder;
-  private ThreadState lastHolder;
+  private @Nullable ThreadState holder;
+  private @Nullable ThreadState lastHolder;
   private long switchNumber;
   private int waiters;
   private long acquisitions;
@@ -202,13 +213,13 @@ public final class Gil {
   private long forcedDrops;
   private long totalWaitNanos;
   private long maxWaitNanos;
-  private final GilTrace.Recorder trace; // null when tracing is off
+  private final GilTrace.@Nullable Recorder trace; // null when tracing is off
 
   /** Written under mutex, read without it by the holder at its checkpoints. */
   private volatile boolean dropRequest;
 
   /** Acquisitions of a free-threaded Gil (no mutex in that mode). */
-  private final LongAdder freeAcquisitions;
+  private final @Nullable LongAdder freeAcquisitions;
 
   private Gil(Builder b, boolean freeThreaded) {
     this.freeThreaded = freeThreaded;
@@ -362,7 +373,8 @@ public final class Gil {
    * @throws Exception whatever {@code blockingCall} threw, after the GIL is taken back
    * @throws NullPointerException if {@code blockingCall} is null
    */
-  public <T> T releasing(Callable<T> blockingCall) throws Exception {
+  @CanIgnoreReturnValue
+  public <T extends @Nullable Object> T releasing(Callable<T> blockingCall) throws Exception {
     Objects.requireNonNull(blockingCall, "blockingCall");
     ThreadState ts = STATE.get();
     int saved = beginAllowThreads(ts);
@@ -647,7 +659,7 @@ public final class Gil {
   // ---- package-private hooks for GilExecutor and tests ----
 
   /** Returns the Gil the current thread holds, or null. */
-  static Gil heldByCurrentThread() {
+  static @Nullable Gil heldByCurrentThread() {
     return STATE.get().gil;
   }
 
@@ -719,6 +731,7 @@ public final class Gil {
      * @throws NullPointerException if {@code interval} is null
      * @throws IllegalArgumentException if {@code interval} is zero or negative
      */
+    @CanIgnoreReturnValue
     public Builder switchInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
       if (interval.isZero() || interval.isNegative()) {
@@ -737,6 +750,7 @@ public final class Gil {
      * @throws NullPointerException if {@code unit} is null
      * @throws IllegalArgumentException if {@code interval} is zero or negative
      */
+    @CanIgnoreReturnValue
     public Builder switchInterval(long interval, TimeUnit unit) {
       Objects.requireNonNull(unit, "unit");
       if (interval <= 0) {
@@ -755,6 +769,7 @@ public final class Gil {
      * @param forceSwitching whether to force switching
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder forceSwitching(boolean forceSwitching) {
       this.forceSwitching = forceSwitching;
       return this;
@@ -767,6 +782,7 @@ public final class Gil {
      * @param trace whether to trace
      * @return this builder
      */
+    @CanIgnoreReturnValue
     public Builder trace(boolean trace) {
       this.trace = trace;
       return this;
@@ -780,6 +796,7 @@ public final class Gil {
      * @return this builder
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      */
+    @CanIgnoreReturnValue
     public Builder traceCapacity(int capacity) {
       if (capacity < 1) {
         throw new IllegalArgumentException("trace capacity must be at least 1: " + capacity);

@@ -2,23 +2,29 @@ package io.github.gilpatterns.gil;
 
 import com.google.common.base.Throwables;
 import com.google.common.util.concurrent.AbstractListeningExecutorService;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.join.Threads;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread pool whose tasks run holding a {@link Gil}: Python's
@@ -41,9 +47,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * warning.
  *
  * <p><b>Workers</b> are started one per submission until {@code maxWorkers} exist, then
- * reused; they are non-daemon threads named Python-style {@code ThreadPoolExecutor-P_T}
- * (or {@code InterpreterPoolExecutor-P_T}), {@code P} counting executors and {@code T}
- * workers. The queue of waiting tasks is unbounded.
+ * reused. By default they are non-daemon platform threads named Python-style
+ * {@code ThreadPoolExecutor-P_T} (or {@code InterpreterPoolExecutor-P_T}), {@code P}
+ * counting executors and {@code T} workers; {@link #create(Gil, int, ThreadFactory)} and
+ * {@link #perInterpreter(int, ThreadFactory)} take them from a {@link ThreadFactory}
+ * instead. The queue of waiting tasks is unbounded.
+ *
+ * <p><b>Virtual workers.</b> With {@code Thread.ofVirtual().factory()} (JDK 21 or later) the
+ * workers are virtual threads, and three things change. They are daemon threads, as every
+ * virtual thread is: they do not keep the JVM alive, so {@link #close()} the executor
+ * before {@code main} returns or queued tasks are lost with the JVM. A worker that waits
+ * (for work, for its GIL, inside {@link Gil#releasing(Callable)}) parks and frees its
+ * carrier thread: the executor and {@link Gil} block only in
+ * {@code java.util.concurrent.locks}, never in {@code synchronized}, so they pin no carrier
+ * on any JDK. And CPU-bound tasks are not time-sliced: a task that never blocks keeps its
+ * carrier, and a GIL waiter needs a free carrier to notice that its switch interval has
+ * passed, so on a single carrier the holder is never asked to drop the GIL.
  *
  * <p><b>Waiting for tasks.</b> Never wait for a task of a GIL executor while holding that
  * GIL: the task cannot run until you drop it. {@link #awaitTermination(long, TimeUnit)},
@@ -54,16 +73,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Shutdown.</b> {@link #shutdown()}, {@link #shutdownNow()},
  * {@link #awaitTermination(long, TimeUnit)} and {@link #close()} have the semantics of
- * {@link ThreadPoolExecutor}'s and of Java 19's {@code ExecutorService.close()}. The tasks
- * {@code shutdownNow()} returns are the ones still queued <em>and</em> the ones whose
- * worker was still waiting for the GIL: those workers are interrupted, give up the wait
- * and never run them, so no worker is left stranded waiting for a GIL. Tasks already
- * running are interrupted; one that is inside {@link Gil#checkpoint()} waiting to take the
- * GIL back keeps waiting (uninterruptibly) until the holder drops it, and finishes with
- * its interrupt status set.
+ * {@link ThreadPoolExecutor}'s and of Java 19's {@code ExecutorService.close()}. When
+ * {@code shutdownNow()} returns, every task accepted before it either has started (it holds
+ * its GIL and runs) or is in the returned list: the list holds the tasks still queued
+ * <em>and</em> those a worker had taken but not started, because it was waiting for the GIL
+ * or had only just taken them. Those workers give up the wait and never run them, so no
+ * worker is left waiting for a GIL and {@code awaitTermination} does not depend on the
+ * holder dropping it. A submission that races {@code shutdownNow()} is either accepted and
+ * accounted for in that way, or rejected. Tasks already running are interrupted; one that is
+ * inside {@link Gil#checkpoint()} waiting to take the GIL back keeps waiting
+ * (uninterruptibly) until the holder drops it, and finishes with its interrupt status set.
  *
- * <p>Sample usage, the seed notebooks' experiment: two CPU-bound threads under a GIL take
- * twice as long as one, per interpreter they do not.
+ * <p>Sample usage: two CPU-bound tasks under one GIL take twice as long as one, as two
+ * CPython threads do; per interpreter they do not.
  * <pre> {@code
  * try (GilExecutor pool = GilExecutor.create(Gil.create(), 2)) {   // or perInterpreter(2)
  *   ListenableFuture<Long> a = pool.submit(() -> fib(32));
@@ -83,45 +105,75 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   /*
    * Implementation overview.
    *
-   * A fixed ThreadPoolExecutor (core = max = maxWorkers, unbounded LinkedBlockingQueue)
-   * runs a GilTask around every command; Guava's AbstractListeningExecutorService turns
-   * submit/invokeAll into ListenableFutures that reach execute() as Runnables.
+   * A fixed ThreadPoolExecutor (core = max = maxWorkers) runs a GilTask around every command;
+   * Guava's AbstractListeningExecutorService turns submit/invokeAll into ListenableFutures that
+   * reach execute() as Runnables.
    *
-   * GilTask state machine (a volatile int): NEW -> WAITING (the worker took it and is
-   * waiting for the GIL; its Worker's `waitingFor` points to it) -> RUNNING (CAS after the GIL is
-   * taken) or ABANDONED (CAS by shutdownNow(), which returns the command). shutdownNow()
-   * marks before it interrupts, so an interrupted waiter can tell "shutdownNow claimed my
-   * task" (give up) from any other interrupt (remember it, keep waiting, run the task with
-   * the interrupt status set: an accepted task is never dropped silently). A waiter that
-   * wins the GIL after being abandoned finds the CAS to RUNNING failing, drops the GIL and
-   * does not run the task.
+   * Every task goes through the queue. execute() never hands the pool a task to run directly
+   * (TPE's firstTask, which no queue or worker field would show): it grows the pool with
+   * prestartCoreThread() while fewer than maxWorkers workers were started, offers the task to
+   * the WorkQueue, and then re-checks for a shutdown as TPE's execute() does. A task offered
+   * while a shutdown began is withdrawn (CAS NEW -> ABANDONED, then removed) and rejected,
+   * unless a worker has already started it or shutdownNow() has returned it.
    *
-   * Workers. The thread factory gives every worker thread a Worker (through the `worker`
-   * thread-local, and listed in `workers` for shutdownNow()): its GIL (the shared one, or
-   * gils[k % n] for the k-th worker per interpreter) and the task it is waiting for the GIL
-   * to run, if any. A worker waits for at most one task at a time, so shutdownNow() finds
-   * every waiting task by reading one field per worker; a task pays two release stores for
-   * this (an earlier version added every task to a concurrent set and removed it again,
-   * about a third of the executor's cost per task). Since a GilTask never lets an exception
-   * escape, workers are never replaced and k < n for the life of the pool. A task that
-   * starts waiting just after shutdownNow() read its worker's field is not returned; the
-   * interrupt that follows finds it not ABANDONED, so it keeps waiting and runs with the
-   * interrupt status set, as any task interrupted while waiting does: never dropped.
+   * GilTask state machine (a volatile int): NEW -> RUNNING (CAS by the worker once it holds the
+   * GIL) or NEW -> ABANDONED (CAS by shutdownNow(), which returns the command, or by a
+   * withdrawing execute(), which rejects it). A worker that finds its task ABANDONED, before
+   * or after it won the GIL, does not run it.
    *
-   * Thread names come from Threads.factory(prefix): prefix-P_T, P counting executors of
-   * that kind in the JVM, T the workers of this one.
+   * Workers. Every worker thread has a Worker record (through the `worker` thread-local, and
+   * listed in `workers`): its thread, its GIL (the shared one, or gils[k % n] for the k-th
+   * worker to start per interpreter), the task it holds but has not started (`waitingFor`),
+   * and the `taking` mark. WorkQueue.take() sets `taking` before it dequeues and clears it
+   * only after it has recorded the dequeued task in `waitingFor`; a task leaves
+   * `waitingFor` only once it is RUNNING or ABANDONED. So at any moment a task that has been
+   * accepted and not started is in the queue, or in some worker's `waitingFor`, or inside a
+   * dequeue whose worker is marked `taking`.
+   *
+   * shutdownNow() relies on exactly that. pool.shutdownNow() sets STOP, interrupts every
+   * worker and drains the queue: those tasks are returned. A worker that dequeued a task
+   * before the drain had set `taking` before it (the queue's takeLock orders the two), so
+   * shutdownNow() then waits for each worker's `taking` to be clear (a worker still taking
+   * wakes from its interrupt, or finishes a dequeue that cannot block, within microseconds)
+   * and after it reads `waitingFor`: every task taken before the drain is found there and
+   * claimed (CAS NEW -> ABANDONED). The claimed worker is interrupted once more, after the
+   * claim, because the interrupt of pool.shutdownNow() may have reached it before the claim
+   * and been taken for an ordinary interrupt. A task offered after the drain is no one's
+   * to return: its execute() sees the shutdown in its re-check and withdraws it, and then
+   * interrupts whichever worker has taken it. Either way, when shutdownNow() returns, every
+   * task accepted before it either holds its GIL and runs, or is in the returned list, and no
+   * worker keeps waiting for a GIL to run a task that will not run.
+   *
+   * Per task this costs the worker a thread-local lookup and four plain or release stores
+   * (taking, waitingFor and task.worker at the take, waitingFor again at the start) and one
+   * CAS; on x86 none of the stores is a fence. The Probe (null outside tests, where it lets a
+   * test stop a thread inside each of the windows above) adds a null check per take.
+   *
+   * Since a GilTask never lets an exception escape, workers are never replaced, and k < n for
+   * the life of a per-interpreter pool. Thread names come from the factory; the default one is
+   * Threads.factory(prefix): prefix-P_T, P counting executors of that kind in the JVM, T the
+   * workers of this one.
    */
 
   private static final System.Logger LOG = System.getLogger(GilExecutor.class.getName());
 
   private static final int NEW = 0;
-  private static final int WAITING = 1;
-  private static final int RUNNING = 2;
-  private static final int ABANDONED = 3;
+  private static final int RUNNING = 1;
+  private static final int ABANDONED = 2;
 
   private final ThreadPoolExecutor pool;
+  private final WorkQueue queue = new WorkQueue();
+  private final int maxWorkers;
+  /** Held while the pool grows, so that one submission at a time asks the factory. */
+  private final ReentrantLock growLock = new ReentrantLock();
+  /** Workers started so far; written under growLock, read without it by execute(). */
+  private volatile int startedWorkers;
+  /** Set by shutdownNow() before it stops the pool; read by a withdrawing execute(). */
+  private volatile boolean stopping;
+  /** Test hook at the racy points named in {@link Probe}; null outside tests. */
+  private final @Nullable Probe probe;
   /** The shared GIL, or null per interpreter. */
-  private final Gil sharedGil;
+  private final @Nullable Gil sharedGil;
   private final List<Gil> gils;
   /** The Worker of the current thread, if it is a worker of this executor. */
   private final ThreadLocal<Worker> worker = new ThreadLocal<>();
@@ -130,29 +182,31 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   /** "ThreadPoolExecutor" or "InterpreterPoolExecutor". */
   private final String kind;
 
-  private GilExecutor(String prefix, Gil sharedGil, List<Gil> gils, int maxWorkers) {
+  private GilExecutor(String kind, @Nullable Gil sharedGil, List<Gil> gils, int maxWorkers,
+      ThreadFactory threadFactory, @Nullable Probe probe) {
+    this.probe = probe;
     this.sharedGil = sharedGil;
     this.gils = gils;
-    this.kind = prefix;
-    ThreadFactory named = Threads.factory(prefix);
-    AtomicInteger workerNumber = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Worker w = new Worker(
-          sharedGil != null ? sharedGil : gils.get(workerNumber.getAndIncrement() % gils.size()));
-      Thread t = named.newThread(() -> {
-        worker.set(w);
-        r.run();
-      });
+    this.kind = kind;
+    this.maxWorkers = maxWorkers;
+    AtomicInteger started = new AtomicInteger();
+    // The Worker record is made on the worker thread as it starts, so that a thread the pool
+    // never starts takes no GIL from the per-interpreter rotation.
+    ThreadFactory factory = r -> threadFactory.newThread(() -> {
+      Gil gil = sharedGil != null ? sharedGil : gils.get(started.getAndIncrement() % gils.size());
+      Worker w = new Worker(Thread.currentThread(), gil);
+      worker.set(w);
       workers.add(w);
-      return t;
-    };
+      r.run();
+    });
     this.pool = new ThreadPoolExecutor(maxWorkers, maxWorkers, 0L, TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(), factory);
+        queue, factory);
   }
 
   /**
    * Returns a new executor of up to {@code maxWorkers} threads that all run their tasks
-   * holding {@code gil} (Python's {@code ThreadPoolExecutor(max_workers)}).
+   * holding {@code gil} (Python's {@code ThreadPoolExecutor(max_workers)}). Its workers are
+   * non-daemon platform threads named {@code ThreadPoolExecutor-P_T}.
    *
    * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
    * @param maxWorkers the maximum number of worker threads
@@ -161,24 +215,90 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
    */
   public static GilExecutor create(Gil gil, int maxWorkers) {
+    return shared(gil, maxWorkers, null, null);
+  }
+
+  /**
+   * Returns a new executor like {@link #create(Gil, int)} whose workers come from
+   * {@code threadFactory}, as {@code Executors.newFixedThreadPool(int, ThreadFactory)} does:
+   * on JDK 21 or later, {@code Thread.ofVirtual().factory()} gives virtual workers (see
+   * the class documentation for what changes then). The factory decides the workers'
+   * names, kind and daemon status; {@link Threads#factory(String, ThreadFactory)} keeps the
+   * Python-style names on threads of any kind.
+   *
+   * <p>The factory must return a new, unstarted thread that runs the {@code Runnable} it is
+   * given. It is called on a submitting thread, once per submission while fewer than
+   * {@code maxWorkers} workers have started, never twice at a time. If it throws, that
+   * submission is rejected with a {@link RejectedExecutionException} whose cause is the
+   * factory's exception, and the next submission asks it again. If it returns null, the
+   * task is queued for the workers that exist, and rejected if there are none. (This is
+   * {@link ThreadPoolExecutor}'s behaviour, except that a factory's exception reaches the
+   * caller as the cause of the rejection.)
+   *
+   * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
+   * @param maxWorkers the maximum number of worker threads
+   * @param threadFactory makes the worker threads
+   * @return a new executor
+   * @throws NullPointerException if {@code gil} or {@code threadFactory} is null
+   * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
+   */
+  public static GilExecutor create(Gil gil, int maxWorkers, ThreadFactory threadFactory) {
+    return shared(gil, maxWorkers, Objects.requireNonNull(threadFactory, "threadFactory"), null);
+  }
+
+  /** An executor like {@link #create(Gil, int)} whose racy points call {@code probe}. */
+  static GilExecutor createProbed(Gil gil, int maxWorkers, ThreadFactory threadFactory,
+      Probe probe) {
+    return shared(gil, maxWorkers, Objects.requireNonNull(threadFactory, "threadFactory"),
+        Objects.requireNonNull(probe, "probe"));
+  }
+
+  /** Checks the arguments, then makes the default factory (if null) and the executor. */
+  private static GilExecutor shared(Gil gil, int maxWorkers,
+      @Nullable ThreadFactory threadFactory, @Nullable Probe probe) {
     Objects.requireNonNull(gil, "gil");
     if (maxWorkers < 1) {
       throw new IllegalArgumentException("maxWorkers must be at least 1: " + maxWorkers);
     }
-    return new GilExecutor("ThreadPoolExecutor", gil, List.of(gil), maxWorkers);
+    String kind = "ThreadPoolExecutor";
+    return new GilExecutor(kind, gil, List.of(gil), maxWorkers,
+        threadFactory != null ? threadFactory : Threads.factory(kind), probe);
   }
 
   /**
    * Returns a new executor of up to {@code interpreters} threads, each running its tasks
    * under its own new default {@link Gil} (one interpreter per worker: PEP 684, Python
    * 3.14's {@code InterpreterPoolExecutor}, the {@code multiprocessing} analogue), so CPU-
-   * bound tasks run in parallel.
+   * bound tasks run in parallel. Its workers are non-daemon platform threads named
+   * {@code InterpreterPoolExecutor-P_T}.
    *
    * @param interpreters the number of workers, hence of GILs
    * @return a new executor
    * @throws IllegalArgumentException if {@code interpreters} is less than 1
    */
   public static GilExecutor perInterpreter(int interpreters) {
+    return interpreters(interpreters, null);
+  }
+
+  /**
+   * Returns a new executor like {@link #perInterpreter(int)} whose workers come from
+   * {@code threadFactory}; the factory's contract, and what happens when it returns null or
+   * throws, are those of {@link #create(Gil, int, ThreadFactory)}. The k-th worker to start
+   * gets the k-th GIL of {@link #gils()}.
+   *
+   * @param interpreters the number of workers, hence of GILs
+   * @param threadFactory makes the worker threads
+   * @return a new executor
+   * @throws NullPointerException if {@code threadFactory} is null
+   * @throws IllegalArgumentException if {@code interpreters} is less than 1
+   */
+  public static GilExecutor perInterpreter(int interpreters, ThreadFactory threadFactory) {
+    return interpreters(interpreters, Objects.requireNonNull(threadFactory, "threadFactory"));
+  }
+
+  /** Checks the argument, then makes the GILs, the default factory (if null) and the executor. */
+  private static GilExecutor interpreters(int interpreters,
+      @Nullable ThreadFactory threadFactory) {
     if (interpreters < 1) {
       throw new IllegalArgumentException("interpreters must be at least 1: " + interpreters);
     }
@@ -186,7 +306,24 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     for (int i = 0; i < interpreters; i++) {
       own.add(Gil.create());
     }
-    return new GilExecutor("InterpreterPoolExecutor", null, List.copyOf(own), interpreters);
+    String kind = "InterpreterPoolExecutor";
+    return new GilExecutor(kind, null, List.copyOf(own), interpreters,
+        threadFactory != null ? threadFactory : Threads.factory(kind), null);
+  }
+
+  /**
+   * Points where the tests stop a thread to force an interleaving that timing alone
+   * reaches too rarely to test. Called on the thread at that point.
+   */
+  interface Probe {
+    /** A worker has dequeued a task and not yet recorded it (it is still marked taking). */
+    default void dequeued() {}
+
+    /** A worker waiting to run a NEW task took an interrupt for an ordinary one. */
+    default void interruptedWhileWaiting() {}
+
+    /** shutdownNow() has stopped the pool (interrupted, drained) and not yet claimed. */
+    default void drained() {}
   }
 
   /**
@@ -202,21 +339,87 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Executes {@code command} on a worker, holding the worker's GIL, at some time in the
-   * future.
+   * future. May be called by any thread, including a task of this executor; does not wait
+   * for the GIL. Below {@code maxWorkers} started workers it starts one more (see
+   * {@link #create(Gil, int, ThreadFactory)} for a factory that fails). Once this returns,
+   * the task will run, or {@link #shutdownNow()} returns it.
+   *
+   * <p>IMPLEMENTATION NOTES: blocking only on the queue's put lock (held for an enqueue by
+   * another submitter) and, while fewer than {@code maxWorkers} workers have started, on the
+   * lock under which one submission at a time calls the thread factory.
    *
    * @param command the task to run
    * @throws NullPointerException if {@code command} is null
-   * @throws java.util.concurrent.RejectedExecutionException if this executor has been
-   *     shut down
+   * @throws RejectedExecutionException if this executor has been shut down, or if the
+   *     thread factory threw (the cause) or returned null while no worker exists
    */
   @Override
   public void execute(Runnable command) {
-    pool.execute(new GilTask(Objects.requireNonNull(command, "command")));
+    GilTask task = new GilTask(Objects.requireNonNull(command, "command"));
+    if (pool.isShutdown()) {
+      throw rejected(command);
+    }
+    if (startedWorkers < maxWorkers) {
+      addWorker(command);
+    }
+    queue.offer(task);
+    if (pool.isShutdown() && withdraw(task)) {
+      throw rejected(command);
+    }
+  }
+
+  private RejectedExecutionException rejected(Runnable command) {
+    return new RejectedExecutionException(kind + " is shut down; rejected " + command);
+  }
+
+  /**
+   * Starts one more worker, as ThreadPoolExecutor does on each submission below its core
+   * size, but with no first task. Rejects the submission if the factory throws, or if it
+   * returns null while no worker exists to run the task.
+   */
+  private void addWorker(Runnable command) {
+    growLock.lock();
+    try {
+      if (startedWorkers >= maxWorkers) {
+        return;
+      }
+      boolean started;
+      try {
+        started = pool.prestartCoreThread();
+      } catch (RuntimeException e) {
+        throw new RejectedExecutionException(
+            "the thread factory of " + kind + " failed; rejected " + command, e);
+      }
+      if (started) {
+        startedWorkers = startedWorkers + 1;
+      } else if (startedWorkers == 0 && !pool.isShutdown()) {
+        throw new RejectedExecutionException("the thread factory of " + kind
+            + " returned no thread and no worker exists; rejected " + command);
+      }
+    } finally {
+      growLock.unlock();
+    }
+  }
+
+  /**
+   * Takes back a task whose offer raced a shutdown. Returns false if a worker has already
+   * started it or shutdownNow() has returned it: then it was accepted.
+   */
+  private boolean withdraw(GilTask task) {
+    if (!task.compareAndSetState(NEW, ABANDONED)) {
+      return false;
+    }
+    if (!queue.remove(task) && stopping) {
+      // A worker took it after shutdownNow() drained the queue: end its wait for the GIL.
+      releaseWaiters(null);
+    }
+    return true;
   }
 
   /**
    * Starts an orderly shutdown: tasks already submitted run, new ones are rejected. Does
-   * not wait; use {@link #awaitTermination(long, TimeUnit)} or {@link #close()}.
+   * not wait; use {@link #awaitTermination(long, TimeUnit)} or {@link #close()}. May be
+   * called by any thread, any number of times.
    */
   @Override
   public void shutdown() {
@@ -225,29 +428,84 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Attempts to stop all tasks: rejects new ones, interrupts the workers, and returns the
-   * tasks that never started, both those still queued and those whose worker was waiting
-   * for the GIL (those workers give up the wait). Running tasks are interrupted; it is up
-   * to them to stop.
+   * tasks that never started, both those still queued and those a worker had taken but not
+   * started (it was waiting for the GIL, or had just taken the task); those workers give up
+   * the wait. When this returns, every task accepted before the call has started or is in
+   * the list. Running tasks are interrupted; it is up to them to stop.
+   *
+   * <p>May be called by any thread, including a task of this executor. Blocks only while a
+   * worker finishes taking a task from the queue (a few instructions, unless the thread is
+   * descheduled there): it spins, yields, then parks briefly. An interrupt does not end that
+   * wait; the interrupt status is kept. The returned tasks' futures, for tasks
+   * submitted with {@code submit}, are left incomplete, as {@link ThreadPoolExecutor} leaves
+   * them.
    *
    * @return the tasks that never started, in no particular order
    */
   @Override
+  @CanIgnoreReturnValue
   public List<Runnable> shutdownNow() {
+    stopping = true;
     List<Runnable> notRun = new ArrayList<>();
-    for (Worker w : workers) {
-      GilTask t = w.waitingFor;
-      if (t != null && t.compareAndSetState(WAITING, ABANDONED)) {
+    for (Runnable r : pool.shutdownNow()) {
+      GilTask t = (GilTask) r;
+      if (t.compareAndSetState(NEW, ABANDONED)) { // else withdrawn by its execute()
         notRun.add(t.command);
       }
     }
-    for (Runnable r : pool.shutdownNow()) {
-      notRun.add(((GilTask) r).command);
+    if (probe != null) {
+      probe.drained();
     }
+    releaseWaiters(notRun);
     return notRun;
   }
 
   /**
-   * Returns whether this executor has been shut down.
+   * For every worker, once it is not between dequeuing a task and recording it: if the task it
+   * holds has not started, claims it into {@code claimed} (when not null); then, if that task
+   * is abandoned, interrupts the worker so that it gives up waiting for the GIL.
+   */
+  private void releaseWaiters(@Nullable List<Runnable> claimed) {
+    for (Worker w : workers) {
+      awaitNotTaking(w);
+      @Nullable GilTask t = (GilTask) WAITING_FOR.getAcquire(w);
+      if (t == null) {
+        continue;
+      }
+      if (claimed != null && t.compareAndSetState(NEW, ABANDONED)) {
+        claimed.add(t.command);
+      }
+      if (t.state == ABANDONED) {
+        w.thread.interrupt();
+      }
+    }
+  }
+
+  /**
+   * Waits while {@code w} is inside WorkQueue's dequeue-and-record: spins, yields, then parks
+   * for 10 us at a time. Parking matters on virtual threads: a worker woken by this thread
+   * may be queued on this thread's carrier, which a yield does not give up. An interrupt
+   * does not end the wait (the window is a few instructions long) and is kept.
+   */
+  private static void awaitNotTaking(Worker w) {
+    boolean interrupted = false;
+    for (int spins = 0; (boolean) TAKING.getAcquire(w); spins++) {
+      if (spins < 100) {
+        Thread.onSpinWait();
+      } else if (spins < 200) {
+        Thread.yield();
+      } else {
+        interrupted |= Thread.interrupted(); // parkNanos returns at once while interrupted
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(10));
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Returns whether this executor has been shut down. Does not block.
    *
    * @return {@code true} after {@link #shutdown()}, {@link #shutdownNow()} or
    *     {@link #close()}
@@ -258,7 +516,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /**
-   * Returns whether every task has completed after a shutdown.
+   * Returns whether every task has completed after a shutdown. Does not block. Once it
+   * returns {@code true}, the actions of every task <i>happen-before</i> the return.
    *
    * @return {@code true} if this executor is shut down and all its workers have ended
    */
@@ -269,14 +528,18 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Blocks until all tasks have completed after a shutdown, or the timeout elapses, or
-   * the current thread is interrupted. If the current thread holds a {@link Gil}, drops
-   * it while waiting and takes it back before returning.
+   * the current thread is interrupted. May be called by any thread; if it holds a
+   * {@link Gil}, drops it while waiting and takes it back (uninterruptibly) before
+   * returning or throwing. Called from a task of this executor, it cannot return
+   * {@code true}, since that task has not completed.
    *
-   * @param timeout the maximum time to wait
+   * @param timeout the maximum time to wait; zero or negative means do not wait
    * @param unit the unit of {@code timeout}
-   * @return {@code true} if this executor terminated, {@code false} if the timeout
-   *     elapsed first
-   * @throws InterruptedException if interrupted while waiting
+   * @return {@code true} if this executor terminated (every task's actions
+   *     <i>happen-before</i> the return), {@code false} if the timeout elapsed first
+   * @throws InterruptedException if interrupted while waiting; the interrupt status is
+   *     cleared
+   * @throws NullPointerException if {@code unit} is null
    */
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
@@ -291,11 +554,32 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /**
+   * Blocks as {@link #awaitTermination(long, TimeUnit)} does, with the timeout as a
+   * {@link Duration} (one too long for a {@code long} of nanoseconds waits for about 292
+   * years).
+   *
+   * @param timeout the maximum time to wait; zero or negative means do not wait
+   * @return {@code true} if this executor terminated, {@code false} if the timeout elapsed
+   *     first
+   * @throws InterruptedException if interrupted while waiting; the interrupt status is
+   *     cleared
+   * @throws NullPointerException if {@code timeout} is null
+   */
+  @Override
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return awaitTermination(
+        TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout")),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /**
    * Shuts down and waits for every task to complete, as Java 19's
    * {@code ExecutorService.close()} does (Python's {@code shutdown(wait=True)}); if
    * interrupted while waiting, calls {@link #shutdownNow()}, keeps waiting, and returns
    * with the interrupt status set. Drops any {@link Gil} the current thread holds while
-   * it waits. Does nothing if already terminated.
+   * it waits. Does nothing if already terminated. When it returns, every task's actions
+   * <i>happen-before</i> the return. Must not be called from a task of this executor,
+   * which would wait for itself forever (as with {@code ExecutorService.close()}).
    */
   @Override
   public void close() {
@@ -413,7 +697,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /** Runs a blocking wait without whatever Gil the current thread holds. */
   private static <T> T whileBlocked(Callable<T> wait) throws Exception {
-    Gil held = Gil.heldByCurrentThread();
+    @Nullable Gil held = Gil.heldByCurrentThread();
     return held == null ? wait.call() : held.releasing(wait);
   }
 
@@ -431,43 +715,90 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
         + (sharedGil != null ? ", gil=" + sharedGil : ", gils=" + gils.size()) + "]";
   }
 
-  private Worker currentWorker() {
-    Worker w = worker.get();
-    if (w == null) {
-      throw new IllegalStateException("not a worker of " + this);
-    }
-    return w;
-  }
-
-  /** A worker thread's GIL, and the task it is waiting for the GIL to run. */
+  /** A worker thread's GIL, and the task it has taken but not started. */
   private static final class Worker {
+    final Thread thread;
     final Gil gil;
-    /** Set (release) while this worker waits for the GIL to run the task, else null. */
-    volatile GilTask waitingFor;
+    /**
+     * The task this worker has taken and not yet started or given up, else null. Written
+     * (release) by the worker; read (acquire) by shutdownNow() and withdraw().
+     */
+    volatile @Nullable GilTask waitingFor;
+    /**
+     * True while the worker is inside WorkQueue.take(): set (plain) before the dequeue, which
+     * the queue's lock publishes, cleared (release) after waitingFor is recorded. Read
+     * (acquire) by shutdownNow() and withdraw().
+     */
+    boolean taking;
 
-    Worker(Gil gil) {
+    Worker(Thread thread, Gil gil) {
+      this.thread = thread;
       this.gil = gil;
     }
   }
 
   private static final VarHandle WAITING_FOR;
+  private static final VarHandle TAKING;
   private static final VarHandle STATE;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       WAITING_FOR = lookup.findVarHandle(Worker.class, "waitingFor", GilTask.class);
+      TAKING = lookup.findVarHandle(Worker.class, "taking", boolean.class);
       STATE = lookup.findVarHandle(GilTask.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
+  /**
+   * The pool's queue: a worker's dequeue and the record of what it dequeued happen inside its
+   * {@code taking} mark. Only the pool's workers call take() and poll(timeout).
+   */
+  private final class WorkQueue extends LinkedBlockingQueue<Runnable> {
+    @Override
+    public Runnable take() throws InterruptedException {
+      Worker w = worker.get();
+      w.taking = true;
+      try {
+        Runnable r = super.take();
+        if (probe != null) {
+          probe.dequeued();
+        }
+        return record(w, r);
+      } finally {
+        TAKING.setRelease(w, false);
+      }
+    }
+
+    @Override
+    public @Nullable Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+      Worker w = worker.get();
+      w.taking = true;
+      try {
+        Runnable r = super.poll(timeout, unit);
+        return r == null ? null : record(w, r);
+      } finally {
+        TAKING.setRelease(w, false);
+      }
+    }
+
+    private GilTask record(Worker w, Runnable r) {
+      GilTask t = (GilTask) r;
+      t.worker = w;
+      WAITING_FOR.setRelease(w, t);
+      return t;
+    }
+  }
+
   /** A command wrapped to run holding the worker's GIL. */
   private final class GilTask implements Runnable {
     final Runnable command;
-    /** NEW, WAITING, RUNNING or ABANDONED; see the implementation overview. */
+    /** NEW, RUNNING or ABANDONED; see the implementation overview. */
     volatile int state; // NEW == 0
+    /** The worker that took this task; written and read by that worker only. */
+    @Nullable Worker worker;
 
     GilTask(Runnable command) {
       this.command = command;
@@ -479,38 +810,39 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
     @Override
     public void run() {
-      Worker w = currentWorker();
-      Gil gil = w.gil;
-      if (!compareAndSetState(NEW, WAITING)) {
+      Worker w = Objects.requireNonNull(worker, "run before WorkQueue.take() recorded it");
+      if (state != NEW) { // withdrawn or claimed before the worker came to it
+        WAITING_FOR.setRelease(w, null);
         return;
       }
+      Gil gil = w.gil;
       boolean interrupted = false;
-      WAITING_FOR.setRelease(w, this);
-      try {
-        while (true) {
-          try {
-            gil.acquire();
-            break;
-          } catch (InterruptedException e) {
-            if (state == ABANDONED) {
-              // shutdownNow() has taken this task back: give up the wait.
-              Thread.currentThread().interrupt();
-              return;
-            }
-            interrupted = true; // not ours to swallow: the task sees it
+      while (true) {
+        try {
+          gil.acquire();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // not ours to swallow: the task, or the pool, sees it
+          if (state == ABANDONED) {
+            // shutdownNow() or execute() has taken this task back: give up the wait.
+            WAITING_FOR.setRelease(w, null);
+            Thread.currentThread().interrupt();
+            return;
+          }
+          if (probe != null) {
+            probe.interruptedWhileWaiting();
           }
         }
-      } finally {
-        WAITING_FOR.setRelease(w, null);
       }
-      if (!compareAndSetState(WAITING, RUNNING)) {
-        // Abandoned by shutdownNow() after we won the GIL: do not run it.
-        gil.release();
-        Thread.currentThread().interrupt();
-        return;
-      }
+      boolean start = compareAndSetState(NEW, RUNNING);
+      WAITING_FOR.setRelease(w, null);
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+      if (!start) {
+        // Taken back after we won the GIL: do not run it.
+        gil.release();
+        return;
       }
       try {
         command.run();
@@ -526,12 +858,10 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     private void restoreGilState(Gil gil) {
       Gil held = Gil.heldByCurrentThread();
       if (held == gil) {
-        String description = gil.toString();
         int holds = gil.releaseFully();
         if (holds != 1) {
           LOG.log(System.Logger.Level.WARNING,
-              "task {0} left {1} extra hold(s) of {2}; released them",
-              command, holds - 1, description);
+              "task {0} left {1} extra hold(s) of {2}; released them", command, holds - 1, gil);
         }
       } else if (held == null) {
         LOG.log(System.Logger.Level.WARNING,

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable snapshot of a {@link Gil}'s trace: who took the GIL, who dropped it and who
@@ -165,7 +166,7 @@ public final class GilTrace {
       if (e.kind() == Kind.ACQUIRED) {
         openSince.put(id, e.nanoTime());
       } else {
-        Long since = openSince.remove(id);
+        @Nullable Long since = openSince.remove(id);
         if (since != null) {
           holds.get(id).add(new long[] {since, e.nanoTime()});
         }
@@ -248,7 +249,7 @@ public final class GilTrace {
 
   /** The ring the Gil records into. Guarded by the owning Gil's mutex. */
   static final class Recorder {
-    private final Event[] ring;
+    private final @Nullable Event[] ring;
     private long count;
 
     Recorder(int capacity) {
@@ -267,7 +268,8 @@ public final class GilTrace {
       List<Event> out = new ArrayList<>(n);
       long first = count - n;
       for (long i = first; i < count; i++) {
-        out.add(ring[(int) (i % ring.length)]);
+        // Slots first .. count - 1 have been written.
+        out.add(Objects.requireNonNull(ring[(int) (i % ring.length)]));
       }
       return new GilTrace(Collections.unmodifiableList(out), first);
     }

@@ -1,18 +1,22 @@
 package io.github.gilpatterns.join;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Static helpers that start and join platform threads the way Python's {@code threading}
- * module does: {@code Thread(target=f).start()}, {@code t.join()} over a list of threads, and
- * the {@code ThreadPoolExecutor-0_0} thread names of {@code concurrent.futures}.
+ * Static helpers that start and join threads the way Python's {@code threading} module does:
+ * {@code Thread(target=f).start()}, {@code t.join()} over a list of threads, and the
+ * {@code ThreadPoolExecutor-0_0} thread names of {@code concurrent.futures}. The threads are
+ * platform threads, unless they come from a {@link ThreadFactory} given to
+ * {@link #start(ThreadFactory, Runnable)} or {@link #factory(String, ThreadFactory)}.
  *
  * <p><b>Joining with a deadline.</b> {@link #joinAll(Iterable, Duration)} spends one shared
  * deadline across all the threads, as a loop of {@code t.join(timeout)} calls in Python does
@@ -27,6 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * List<Thread> hung = Threads.joinAll(workers, Duration.ofSeconds(5));
  * if (!hung.isEmpty()) throw new IllegalStateException("still running: " + hung);
  * }</pre>
+ *
+ * <p><b>Virtual threads.</b> A factory such as {@code Thread.ofVirtual().factory()} (JDK 21
+ * or later) gives virtual threads, which are always daemon threads, whatever
+ * {@code startDaemon} or {@link #factory(String, boolean)} would say. Joining parks a
+ * virtual caller, except that on JDK 21 to 23 a virtual thread that joins a
+ * <em>platform</em> thread pins its carrier while it waits ({@code Thread.join} waits with
+ * {@code Object.wait} there; JDK 24's JEP 491 removed that pinning).
  *
  * <p><b>Memory consistency effects:</b> actions in a thread happen-before any other thread
  * returns from {@code joinAll} having seen that thread end (the guarantee of
@@ -51,6 +62,7 @@ public final class Threads {
    * @return the started thread
    * @throws NullPointerException if {@code name} or {@code task} is null (no thread is created)
    */
+  @CanIgnoreReturnValue
   public static Thread start(String name, Runnable task) {
     return start(name, task, false);
   }
@@ -65,8 +77,49 @@ public final class Threads {
    * @return the started thread
    * @throws NullPointerException if {@code name} or {@code task} is null (no thread is created)
    */
+  @CanIgnoreReturnValue
   public static Thread startDaemon(String name, Runnable task) {
     return start(name, task, true);
+  }
+
+  /**
+   * Creates a thread with {@code factory} and starts it: a virtual thread, for instance, with
+   * {@code Thread.ofVirtual().factory()} on JDK 21 or later. May be called from any thread;
+   * blocks only as long as the factory does.
+   *
+   * @param factory makes the thread, which must be new and unstarted
+   * @param task what the thread runs
+   * @return the started thread
+   * @throws NullPointerException if {@code factory} or {@code task} is null (no thread is
+   *     created)
+   * @throws RejectedExecutionException if the factory returned null, or threw (its exception
+   *     is the cause); no thread is started
+   * @throws IllegalThreadStateException if the factory returned a thread already started
+   */
+  @CanIgnoreReturnValue
+  public static Thread start(ThreadFactory factory, Runnable task) {
+    Objects.requireNonNull(factory, "factory");
+    Objects.requireNonNull(task, "task");
+    Thread thread = newThread(factory, task);
+    thread.start();
+    return thread;
+  }
+
+  /**
+   * Returns a thread from {@code factory} for {@code task}, translating the factory's failure
+   * as an executor would: a {@link RejectedExecutionException} if it returned null or threw.
+   */
+  static Thread newThread(ThreadFactory factory, Runnable task) {
+    Thread thread;
+    try {
+      thread = factory.newThread(task);
+    } catch (RuntimeException e) {
+      throw new RejectedExecutionException("thread factory " + factory + " failed", e);
+    }
+    if (thread == null) {
+      throw new RejectedExecutionException("thread factory " + factory + " returned null");
+    }
+    return thread;
   }
 
   private static Thread start(String name, Runnable task, boolean daemon) {
@@ -96,7 +149,8 @@ public final class Threads {
 
   /**
    * Waits for every thread to end, spending at most {@code timeout} in all (one deadline
-   * shared by all the threads), and returns those still alive when it ran out.
+   * shared by all the threads), and returns those still alive when it ran out. May be called
+   * from any thread; blocks in {@link Thread#join(long)}.
    *
    * @param threads the threads to wait for
    * @param timeout the longest time to wait in all; zero or negative means do not wait, only
@@ -112,7 +166,33 @@ public final class Threads {
       throws InterruptedException {
     List<Thread> all = snapshot(threads);
     Objects.requireNonNull(timeout, "timeout");
-    long remaining = saturatedNanos(timeout);
+    return joinAll(all, TimeUnit.NANOSECONDS.convert(timeout));
+  }
+
+  /**
+   * Waits as {@link #joinAll(Iterable, Duration)} does, with the timeout in {@code unit}.
+   *
+   * @param threads the threads to wait for
+   * @param timeout the longest time to wait in all; zero or negative means do not wait, only
+   *     report which threads are alive
+   * @param unit the unit of {@code timeout}
+   * @return the threads still alive when the call returned, in iteration order; empty if all
+   *     have ended
+   * @throws NullPointerException if {@code threads}, any element or {@code unit} is null
+   *     (checked before waiting on any thread)
+   * @throws InterruptedException if the calling thread is interrupted while waiting; the
+   *     interrupt status is cleared
+   */
+  public static List<Thread> joinAll(Iterable<Thread> threads, long timeout, TimeUnit unit)
+      throws InterruptedException {
+    List<Thread> all = snapshot(threads);
+    Objects.requireNonNull(unit, "unit");
+    return joinAll(all, unit.toNanos(timeout));
+  }
+
+  private static List<Thread> joinAll(List<Thread> all, long timeoutNanos)
+      throws InterruptedException {
+    long remaining = timeoutNanos;
     long deadline = System.nanoTime() + remaining;
     for (Thread thread : all) {
       if (remaining <= 0) {
@@ -157,13 +237,37 @@ public final class Threads {
    * @throws NullPointerException if {@code prefix} is null
    */
   public static ThreadFactory factory(String prefix, boolean daemon) {
+    return factory(prefix, task -> {
+      Thread thread = new Thread(task);
+      thread.setDaemon(daemon);
+      return thread;
+    });
+  }
+
+  /**
+   * Returns a thread factory that takes its threads from {@code base} and names them as
+   * {@link #factory(String)} does, {@code prefix-P_T}; everything else about the threads
+   * (kind, daemon status, priority) is {@code base}'s. With
+   * {@code Thread.ofVirtual().factory()} on JDK 21 or later this gives virtual threads named
+   * like Python's pool threads. If {@code base} returns null, so does this factory, and no
+   * thread number is used. The factory may be called from any thread.
+   *
+   * @param prefix the name prefix
+   * @param base makes the threads
+   * @return a new factory with the next pool number for {@code prefix}
+   * @throws NullPointerException if {@code prefix} or {@code base} is null
+   */
+  public static ThreadFactory factory(String prefix, ThreadFactory base) {
     Objects.requireNonNull(prefix, "prefix");
+    Objects.requireNonNull(base, "base");
     int pool = POOL_NUMBERS.computeIfAbsent(prefix, p -> new AtomicInteger()).getAndIncrement();
-    String base = prefix + "-" + pool + "_";
+    String stem = prefix + "-" + pool + "_";
     AtomicInteger threadNumber = new AtomicInteger();
     return task -> {
-      Thread thread = new Thread(task, base + threadNumber.getAndIncrement());
-      thread.setDaemon(daemon);
+      Thread thread = base.newThread(task);
+      if (thread != null) {
+        thread.setName(stem + threadNumber.getAndIncrement());
+      }
       return thread;
     };
   }
@@ -175,13 +279,5 @@ public final class Threads {
       all.add(Objects.requireNonNull(thread, "threads contains null"));
     }
     return all;
-  }
-
-  static long saturatedNanos(Duration duration) {
-    try {
-      return duration.toNanos();
-    } catch (ArithmeticException overflow) {
-      return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
   }
 }

@@ -26,9 +26,11 @@ import org.junit.jupiter.api.Test;
  * The fidelity check: does the emulated GIL give CPython's answers? Prints, for a recursive
  * {@code fib} with a checkpoint per call (where CPython checks its eval breaker) on 1, 2, 4
  * and 8 threads, wall time divided by one sequential run under {@link Gil#create()},
- * {@link Gil#freeThreaded()} and {@link GilExecutor#perInterpreter(int)}, beside CPython
- * 3.11's ratios from {@code ../shared/reference/cpython/README.md}; then the convoy effect
- * (bpo-7946) of {@code ../shared/reference/cpython/convoy.py}.
+ * {@link Gil#freeThreaded()} and {@link GilExecutor#perInterpreter(int)}, beside the ratios
+ * CPython 3.11.7 gives for the same recursive {@code fib(30)} on 1, 2, 4 and 8 threads (2
+ * cores, 5 ms switch interval); then the convoy effect of bpo-7946: how many one-byte round
+ * trips through a pipe an I/O thread pair makes beside 0, 1 and 2 CPU-bound threads, beside
+ * CPython 3.11.7's and 3.13.0's counts for the same program.
  *
  * <p>Timing-dependent, so tagged {@code fidelity} and excluded from the default build. Run it
  * as a test: {@code mvn -B -ntp -pl core test -Dgroups=fidelity -DexcludedGroups=none}, or as

@@ -3,6 +3,7 @@ package io.github.gilpatterns.gil;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-/** Helpers shared by the gil tests: threads that report failures, and loud polling. */
+/**
+ * Helpers shared by the gil tests: threads (of {@link ThreadMode}'s kind) that report failures,
+ * and loud polling.
+ */
 final class TestSupport {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
 
@@ -26,14 +30,13 @@ final class TestSupport {
     final AtomicReference<Object> result = new AtomicReference<>();
 
     Worker(String name, Callable<?> body) {
-      thread = new Thread(() -> {
+      thread = ThreadMode.start(name, () -> {
         try {
           result.set(body.call());
         } catch (Throwable t) {
           failure.set(t);
         }
-      }, name);
-      thread.start();
+      });
     }
 
     Object join() throws InterruptedException {
@@ -67,6 +70,17 @@ final class TestSupport {
         fail("timed out after " + TIMEOUT + " waiting until " + what);
       }
       LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+    }
+  }
+
+  /** {@code thread.isVirtual()} on JDK 21 or later; false before, where no thread is. */
+  static boolean isVirtual(Thread thread) {
+    try {
+      return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+    } catch (NoSuchMethodException beforeJdk21) {
+      return false;
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
     }
   }
 
