@@ -234,7 +234,7 @@ public final class CounterManager implements AutoCloseable {
    */
   @Override
   public void close() {
-    owner.close();
+    Closing.closeRunningEverything(owner);
   }
 
   /**

@@ -101,7 +101,7 @@ final class OwnedBank implements Bank {
 
   @Override
   public void close() {
-    owner.close();
+    Closing.closeRunningEverything(owner);
   }
 
   @Override

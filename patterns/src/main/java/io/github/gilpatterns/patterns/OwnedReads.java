@@ -39,7 +39,7 @@ final class OwnedReads {
       if (!owner.isShutdown()) {
         throw closed; // not a closed owner: an interrupt while waiting for mailbox space
       }
-      owner.close(); // idempotent: returns once the owner thread has ended
+      Closing.closeRunningEverything(owner); // idempotent: returns once the thread has ended
       return query.apply(state);
     }
     try {

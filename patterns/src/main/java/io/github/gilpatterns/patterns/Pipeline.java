@@ -193,7 +193,7 @@ public final class Pipeline<I> implements AutoCloseable {
     closed = true;
     for (Stage stage : stages) {
       for (Owner<Stage> owner : stage.owners) {
-        owner.close();
+        Closing.closeRunningEverything(owner);
       }
     }
   }

@@ -243,7 +243,7 @@ public final class PrintManager implements AutoCloseable {
     } catch (RejectedExecutionException alreadyClosed) {
       // Another close() got there first and sent its own flush.
     }
-    owner.close();
+    Closing.closeRunningEverything(owner);
   }
 
   /**
