@@ -2,18 +2,25 @@ package io.github.gilpatterns.patterns;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.owner.Owner;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A counter that belongs to one thread, the <em>counter manager</em>; every other thread adds to
  * it by sending an increment through a queue, and {@link #join()} waits until every increment
  * sent so far has been applied. This is the counter manager of Raymond Hettinger's worked example
- * (seed notebook 001), built on {@link Owner}.
+ * of threading done right (his PyBay 2017 talk "Concurrency"), built on {@link Owner}. For counts
+ * per key, like Python's {@code collections.Counter}, see {@link KeyedCounterManager}.
  *
  * <p>The Python, and the same thing in Java:
  *
@@ -38,7 +45,9 @@ import java.util.function.LongConsumer;
  * }</pre>
  *
  * <p><b>Incrementing.</b> {@link #increment(long)} enqueues the increment and returns at once,
- * like {@code counter_queue.put(1)}; any thread may call it. Increments are applied one at a time
+ * like {@code counter_queue.put(1)}; any thread may call it. With a bounded queue
+ * ({@link Builder#mailboxCapacity(int)}), it blocks while the queue is full: backpressure on the
+ * producers of a counter that cannot keep up. Increments are applied one at a time
  * on the counter-manager thread, in the order they entered its queue, so none is ever lost and
  * the count after {@link #join()} is exact. The count only goes up: a negative increment is
  * refused with {@link IllegalArgumentException} at the call. An increment that would take the
@@ -57,11 +66,15 @@ import java.util.function.LongConsumer;
  * print job on the print queue; see {@link HettingerExample}. A callback that throws is logged
  * (a {@code WARNING}) and the counter carries on (the increment stays applied).
  *
- * <p><b>Closing.</b> {@link #close()} stops accepting increments (later calls throw
- * {@link RejectedExecutionException}), applies every increment already accepted, and ends the
- * counter-manager thread. {@code count()} still works after {@code close()}: it returns the final
- * count. The thread is not a daemon (Python's is), so a counter manager that is never closed
- * keeps the JVM alive; use try-with-resources.
+ * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
+ * {@link #shutdown()} stops accepting increments (later calls throw
+ * {@link RejectedExecutionException}) and lets the accepted ones be applied; {@link #shutdownNow()}
+ * returns the accepted increments that will never be applied; {@link #awaitTermination(long,
+ * TimeUnit)} waits for the counter-manager thread to end; {@link #close()} is shutdown and wait
+ * (an interrupt while it waits stops the counter as {@code shutdownNow()} does). {@code count()}
+ * still works after the thread has ended: it returns the final count. The thread is not a daemon
+ * (Python's is), so a counter manager that is never closed keeps the JVM alive; use
+ * try-with-resources.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code increment} happen-before
  * the increment is applied and the callback runs with its count on the counter-manager thread; the
@@ -72,10 +85,14 @@ import java.util.function.LongConsumer;
 public final class CounterManager implements AutoCloseable {
 
   /*
-   * Implementation overview. An Owner<State> with an unbounded mailbox; the state is one plain
-   * long, touched only by the owner thread (after close(), readers touch it only after the owner
-   * thread has ended, which happens-before their read: see OwnedReads). The increment-by-one
-   * message is allocated once.
+public final class CounterManager implements AutoCloseable {
+
+  /*
+   * Implementation overview. An Owner<State> (unbounded mailbox unless bounded by the builder);
+   * the state is one plain long, touched only by the owner thread; reads after termination go
+   * through the owner's final-state read (Queries). An increment is an Increment message that
+   * carries its delta, so that shutdownNow() can say which increments never ran; the
+   * increment-by-one message is allocated once.
    */
 
   private static final System.Logger LOG = System.getLogger(CounterManager.class.getName());
@@ -85,17 +102,41 @@ public final class CounterManager implements AutoCloseable {
     long count;
   }
 
-  private final Owner<State> owner;
-  private final State state;
-  /** Called on the owner thread after each increment; {@code null} for none. */
-  private final LongConsumer onCount;
-  private final Consumer<State> incrementByOne;
+  /** One increment: a message that carries its delta. */
+  private final class Increment implements Consumer<State> {
+    final long delta;
 
-  private CounterManager(String name, LongConsumer onCount) {
-    this.state = new State();
-    this.onCount = onCount;
-    this.incrementByOne = s -> apply(s, 1L);
-    this.owner = Owner.builder(state).name(name).onError(CounterManager::logFailure).start();
+    Increment(long delta) {
+      this.delta = delta;
+    }
+
+    @Override
+    public void accept(State s) {
+      apply(s, delta);
+    }
+
+    @Override
+    public String toString() {
+      return "increment(" + delta + ")";
+    }
+  }
+
+  private final Owner<State> owner;
+  /** Called on the owner thread after each increment; {@code null} for none. */
+  private final @Nullable LongConsumer onCount;
+  private final Increment incrementByOne = new Increment(1L);
+
+  private CounterManager(Builder builder) {
+    this.onCount = builder.onCount;
+    Owner.Builder<State> owner = Owner.builder(new State()).name(builder.name)
+        .onError(CounterManager::logFailure);
+    if (builder.capacity > 0) {
+      owner.mailboxCapacity(builder.capacity);
+    }
+    if (builder.threadFactory != null) {
+      owner.threadFactory(builder.threadFactory);
+    }
+    this.owner = owner.start();
   }
 
   private static void logFailure(Owner<?> owner, Consumer<?> message, Throwable failure) {
@@ -120,7 +161,7 @@ public final class CounterManager implements AutoCloseable {
    * @throws NullPointerException if {@code name} is {@code null}
    */
   public static CounterManager start(String name) {
-    return new CounterManager(requireNonNull(name, "name"), null);
+    return builder().name(name).start();
   }
 
   /**
@@ -136,38 +177,48 @@ public final class CounterManager implements AutoCloseable {
    * @throws NullPointerException if {@code name} or {@code onCount} is {@code null}
    */
   public static CounterManager start(String name, LongConsumer onCount) {
-    return new CounterManager(requireNonNull(name, "name"), requireNonNull(onCount, "onCount"));
+    return builder().name(name).onCount(onCount).start();
+  }
+
+  /**
+   * Returns a builder of counter managers.
+   *
+   * @return a new builder with the defaults: name {@code counter-manager}, unbounded queue, no
+   *     callback, a non-daemon platform thread
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
    * Adds one to the count; the same as {@code increment(1)}.
    *
-   * @throws RejectedExecutionException if this counter manager is closed; nothing is added
+   * @throws RejectedExecutionException if this counter manager is shut down, or the wait for room
+   *     in a bounded queue was interrupted (the interrupt status is set again); nothing is added
    */
   public void increment() {
     owner.tell(incrementByOne);
   }
 
   /**
-   * Sends an increment of {@code delta} to the counter-manager thread and returns at once (the
-   * queue is unbounded), like {@code counter_queue.put(delta)}. May be called from any thread,
-   * including from the {@code onCount} callback.
+   * Sends an increment of {@code delta} to the counter-manager thread and returns, like
+   * {@code counter_queue.put(delta)}: at once with the default unbounded queue; with a bounded
+   * one, once there is room. May be called from any thread, including from the {@code onCount}
+   * callback (where a full bounded queue refuses at once instead of waiting for itself).
    *
-   * <p>IMPLEMENTATION NOTES: lock-free; one enqueue on the owner's MPSC mailbox.
+   * <p>IMPLEMENTATION NOTES: lock-free while there is room; one enqueue on the owner's MPSC
+   * mailbox.
    *
    * @param delta how much to add; zero is allowed and still produces a callback
    * @throws IllegalArgumentException if {@code delta} is negative; nothing is added
-   * @throws RejectedExecutionException if this counter manager is closed; nothing is added
+   * @throws RejectedExecutionException if this counter manager is shut down, or the wait for room
+   *     was interrupted (the interrupt status is set again); nothing is added
    */
   public void increment(long delta) {
     if (delta < 0) {
       throw new IllegalArgumentException("a counter only goes up: negative increment " + delta);
     }
-    if (delta == 1L) {
-      owner.tell(incrementByOne);
-    } else {
-      owner.tell(s -> apply(s, delta));
-    }
+    owner.tell(delta == 1L ? incrementByOne : new Increment(delta));
   }
 
   private void apply(State s, long delta) {
@@ -185,7 +236,7 @@ public final class CounterManager implements AutoCloseable {
   /**
    * Returns the count, including every increment whose call returned before this call (from any
    * thread). Blocks until the counter-manager thread has applied those increments and answered.
-   * After {@link #close()}, waits until the thread has ended and returns the final count.
+   * After a shutdown, waits until the thread has ended and returns the final count.
    *
    * @return the count
    * @throws IllegalStateException if called on the counter-manager thread (from the callback),
@@ -194,15 +245,15 @@ public final class CounterManager implements AutoCloseable {
    *     interrupt status is cleared)
    */
   public long count() throws InterruptedException {
-    return OwnedReads.query(owner, state, s -> s.count);
+    return Queries.ask(owner, s -> s.count);
   }
 
   /**
    * Waits until every increment sent (by any thread) before this call has been applied and its
-   * callback has returned, like {@code counter_queue.join()}. Returns at once after
-   * {@link #close()} has completed.
+   * callback has returned, like {@code counter_queue.join()}.
    *
-   * @throws IllegalStateException if called on the counter-manager thread
+   * @throws IllegalStateException if called on the counter-manager thread, or if some of those
+   *     increments will never be applied ({@link #shutdownNow()})
    * @throws InterruptedException if the calling thread is interrupted while waiting (its
    *     interrupt status is cleared)
    */
@@ -218,7 +269,7 @@ public final class CounterManager implements AutoCloseable {
    * @return {@code true} if every earlier increment has been applied, {@code false} if the
    *     timeout elapsed first
    * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException if called on the counter-manager thread
+   * @throws IllegalStateException as for {@link #join()}
    * @throws InterruptedException if the calling thread is interrupted while waiting (its
    *     interrupt status is cleared)
    */
@@ -227,23 +278,114 @@ public final class CounterManager implements AutoCloseable {
   }
 
   /**
-   * Stops accepting increments, applies every increment already accepted (running the callback
-   * for each), and waits for the counter-manager thread to end. Idempotent. The wait is not
-   * interruptible (accepted increments are never dropped); an interrupt during it is kept and
-   * set again on return. Called from the callback, it stops accepting and returns at once.
+   * Waits at most {@code timeout} {@code unit}s until every increment sent before this call has
+   * been applied; see {@link #join()}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if every earlier increment has been applied, {@code false} on timeout
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException as for {@link #join()}
+   * @throws InterruptedException if the calling thread is interrupted while waiting (its
+   *     interrupt status is cleared)
    */
-  @Override
-  public void close() {
-    Closing.closeRunningEverything(owner);
+  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
+    return owner.join(timeout, unit);
   }
 
   /**
-   * Returns whether {@link #close()} has been called.
-   *
-   * @return {@code true} if this counter manager no longer accepts increments
+   * Stops accepting increments; the accepted ones are still applied (with their callbacks), then
+   * the thread ends. Does not wait. Idempotent; any thread may call it.
    */
+  public void shutdown() {
+    owner.shutdown();
+  }
+
+  /**
+   * Stops accepting increments, and returns the deltas of the accepted increments that will never
+   * be applied, in the order they would have been. Waits for the increment being applied (and its
+   * callback) to return; see {@link Owner#shutdownNow()}.
+   *
+   * @return the deltas never applied
+   */
+  @CanIgnoreReturnValue
+  public List<Long> shutdownNow() {
+    List<Long> deltas = new ArrayList<>();
+    for (Consumer<? super State> message : owner.shutdownNow()) {
+      deltas.add(((Increment) message).delta);
+    }
+    return deltas;
+  }
+
+  /**
+   * Blocks until the counter-manager thread has ended after a shutdown, the timeout elapses, or
+   * the calling thread is interrupted.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if the thread has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException if called on the counter-manager thread, or if that thread
+   *     ended unexpectedly
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return owner.awaitTermination(timeout, unit);
+  }
+
+  /**
+   * Blocks until the counter-manager thread has ended after a shutdown, the timeout elapses, or
+   * the calling thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @return {@code true} if the thread has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code timeout} is {@code null}
+   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return owner.awaitTermination(timeout);
+  }
+
+  /**
+   * Shuts down and waits until every accepted increment has been applied and the thread has
+   * ended, as {@code ExecutorService.close()} does: if the calling thread is interrupted while
+   * waiting, the counter stops as by {@link #shutdownNow()} (the increments dropped are logged),
+   * and the interrupt status is set again on return. Idempotent. Called from the callback, it
+   * shuts down and returns at once.
+   */
+  @Override
+  public void close() {
+    owner.close();
+  }
+
+  /**
+   * Returns whether this counter manager has been shut down.
+   *
+   * @return {@code true} if it no longer accepts increments
+   */
+  public boolean isShutdown() {
+    return owner.isShutdown();
+  }
+
+  /**
+   * Returns whether this counter manager no longer accepts increments.
+   *
+   * @return {@code true} after a shutdown
+   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
+   */
+  @Deprecated
   public boolean isClosed() {
     return owner.isShutdown();
+  }
+
+  /**
+   * Returns whether the counter-manager thread has ended.
+   *
+   * @return {@code true} once it has
+   */
+  public boolean isTerminated() {
+    return owner.isTerminated();
   }
 
   /**
@@ -264,5 +406,87 @@ public final class CounterManager implements AutoCloseable {
   @Override
   public String toString() {
     return "CounterManager[" + owner + "]";
+  }
+
+  /**
+   * A builder of {@link CounterManager}s. Not thread-safe; each {@link #start()} starts a new
+   * counter. A setter that throws changes nothing.
+   */
+  public static final class Builder {
+    private String name = "counter-manager";
+    private int capacity;
+    private @Nullable LongConsumer onCount;
+    private @Nullable ThreadFactory threadFactory;
+
+    private Builder() {}
+
+    /**
+     * Sets the name of the counter-manager thread (default {@code counter-manager}).
+     *
+     * @param name the name
+     * @return this builder
+     * @throws NullPointerException if {@code name} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder name(String name) {
+      this.name = requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Bounds the queue of increments: at most {@code capacity} wait at a time, and
+     * {@code increment} blocks while it is full (backpressure).
+     *
+     * @param capacity from 1 to 2<sup>30</sup>
+     * @return this builder
+     * @throws IllegalArgumentException if {@code capacity} is out of that range
+     */
+    @CanIgnoreReturnValue
+    public Builder mailboxCapacity(int capacity) {
+      if (capacity < 1 || capacity > 1 << 30) {
+        throw new IllegalArgumentException(
+            "mailbox capacity must be between 1 and 2^30, was " + capacity);
+      }
+      this.capacity = capacity;
+      return this;
+    }
+
+    /**
+     * Sets the callback run with every new count on the counter-manager thread; see
+     * {@link CounterManager#start(String, LongConsumer)}.
+     *
+     * @param onCount called with each new count
+     * @return this builder
+     * @throws NullPointerException if {@code onCount} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder onCount(LongConsumer onCount) {
+      this.onCount = requireNonNull(onCount, "onCount");
+      return this;
+    }
+
+    /**
+     * Makes the counter-manager thread come from {@code threadFactory} (a virtual thread with
+     * {@code Thread.ofVirtual().factory()} on JDK 21+); see
+     * {@link Owner.Builder#threadFactory(ThreadFactory)}.
+     *
+     * @param threadFactory returns a new, unstarted thread
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * Starts a counter manager with a count of zero.
+     *
+     * @return the started counter manager; close it when done
+     */
+    public CounterManager start() {
+      return new CounterManager(this);
+    }
   }
 }

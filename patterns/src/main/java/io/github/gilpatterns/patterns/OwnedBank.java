@@ -20,20 +20,17 @@ final class OwnedBank implements Bank {
    * checked on the caller's thread against the immutable Accounts, so a refused call never
    * reaches the mailbox; the owner only ever sees valid indices and non-negative amounts. Since
    * balances start non-negative, never go negative, and their sum is fixed at the opening total
-   * (<= Long.MAX_VALUE), no balance can overflow. Reads go through OwnedReads, so they work after
-   * close().
+   * (<= Long.MAX_VALUE), no balance can overflow. Reads go through Queries, so they work after
+   * close() (through the owner's final-state read).
    */
 
   private final Accounts accounts;
-  /** The balances; touched only by the owner thread (or by readers after it has ended). */
-  private final long[] balances;
   private final Owner<long[]> owner;
 
   OwnedBank(String name, Accounts accounts) {
     requireNonNull(name, "name");
     this.accounts = accounts;
-    this.balances = accounts.openingBalances();
-    this.owner = Owner.builder(balances).name(name).start();
+    this.owner = Owner.builder(accounts.openingBalances()).name(name).start();
   }
 
   @Override
@@ -64,17 +61,17 @@ final class OwnedBank implements Bank {
   @Override
   public long balance(String account) throws InterruptedException {
     final int i = accounts.index(account, "account");
-    return OwnedReads.query(owner, balances, b -> b[i]);
+    return Queries.ask(owner, b -> b[i]);
   }
 
   @Override
   public long total() throws InterruptedException {
-    return OwnedReads.query(owner, balances, OwnedBank::sum);
+    return Queries.ask(owner, OwnedBank::sum);
   }
 
   @Override
   public Map<String, Long> balances() throws InterruptedException {
-    long[] snapshot = OwnedReads.query(owner, balances, long[]::clone);
+    long[] snapshot = Queries.ask(owner, long[]::clone);
     return toMap(accounts, snapshot);
   }
 
