@@ -698,8 +698,9 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
         final ReentrantLock takeLock = this.takeLock;
         takeLock.lock();
         try {
-            Node<E> first = head.next;
-            return first == null ? null : first.item;
+            // Re-check under takeLock, as LinkedBlockingQueue.peek does: a node is linked before
+            // count says it is there, and only count makes its insertion take effect.
+            return count.get() > 0 ? head.next.item : null;
         } finally {
             takeLock.unlock();
         }
