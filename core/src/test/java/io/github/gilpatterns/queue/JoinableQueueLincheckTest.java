@@ -32,8 +32,9 @@ class JoinableQueueLincheckTest {
         private long tasks;
         private boolean shutdown;
 
-        Spec(int capacity) {
+        Spec(int capacity, long tasks) {
             this.capacity = capacity;
+            this.tasks = tasks;
         }
 
         public boolean offer(int e) {
@@ -102,14 +103,28 @@ class JoinableQueueLincheckTest {
     /** {@link Spec} of an unbounded queue. */
     public static final class UnboundedSpec extends Spec {
         public UnboundedSpec() {
-            super(Integer.MAX_VALUE);
+            super(Integer.MAX_VALUE, 0L);
         }
     }
 
     /** {@link Spec} of {@code bounded(2)}. */
     public static final class BoundedSpec extends Spec {
         public BoundedSpec() {
-            super(2);
+            super(2, 0L);
+        }
+    }
+
+    /** {@link Spec} of {@link NearTaskLimit}. */
+    public static final class NearTaskLimitSpec extends Spec {
+        public NearTaskLimitSpec() {
+            super(Integer.MAX_VALUE, JoinableQueue.MAX_CTL_TASKS - 1);
+        }
+    }
+
+    /** {@link Spec} of {@link SpareTasks}. */
+    public static final class SpareTasksSpec extends Spec {
+        public SpareTasksSpec() {
+            super(Integer.MAX_VALUE, 1L + JoinableQueue.CHUNK);
         }
     }
 
@@ -192,48 +207,69 @@ class JoinableQueueLincheckTest {
         }
     }
 
+    /**
+     * {@link Operations} on an unbounded queue one task short of what its state word holds:
+     * the second insertion moves tasks to the spare count.
+     */
+    public static final class NearTaskLimit extends Operations {
+        public NearTaskLimit() {
+            super(new JoinableQueue<>(Integer.MAX_VALUE, JoinableQueue.MAX_CTL_TASKS - 1, 0L));
+        }
+    }
+
+    /**
+     * {@link Operations} on an unbounded queue whose state word holds one task and whose spare
+     * count holds more: the second {@code taskDone()} moves tasks back into the word.
+     */
+    public static final class SpareTasks extends Operations {
+        public SpareTasks() {
+            super(new JoinableQueue<>(Integer.MAX_VALUE, 1L, JoinableQueue.CHUNK));
+        }
+    }
+
     @Test
     void unboundedModelChecking() {
-        new ModelCheckingOptions()
-                .iterations(30)
-                .invocationsPerIteration(2_000)
-                .threads(3)
-                .actorsPerThread(3)
-                .sequentialSpecification(UnboundedSpec.class)
-                .check(Unbounded.class);
+        modelChecking().sequentialSpecification(UnboundedSpec.class).check(Unbounded.class);
     }
 
     @Test
     void boundedModelChecking() {
-        new ModelCheckingOptions()
-                .iterations(30)
-                .invocationsPerIteration(2_000)
-                .threads(3)
-                .actorsPerThread(3)
-                .sequentialSpecification(BoundedSpec.class)
-                .check(Bounded.class);
+        modelChecking().sequentialSpecification(BoundedSpec.class).check(Bounded.class);
     }
 
     @Test
     void unboundedStress() {
-        new StressOptions()
-                .iterations(30)
-                .invocationsPerIteration(2_000)
-                .threads(3)
-                .actorsPerThread(3)
-                .sequentialSpecification(UnboundedSpec.class)
-                .check(Unbounded.class);
+        stress().sequentialSpecification(UnboundedSpec.class).check(Unbounded.class);
     }
 
     @Test
     void boundedStress() {
-        new StressOptions()
+        stress().sequentialSpecification(BoundedSpec.class).check(Bounded.class);
+    }
+
+    /**
+     * Random scenarios of three threads, for the model checker, within the suite's time budget:
+     * a few hundred interleavings of each of a few dozen scenarios.
+     */
+    static ModelCheckingOptions modelChecking() {
+        return new ModelCheckingOptions()
+                .iterations(20)
+                .invocationsPerIteration(300)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(2)
+                .actorsAfter(1);
+    }
+
+    /** Random scenarios of three threads, each run many times on real threads. */
+    static StressOptions stress() {
+        return new StressOptions()
                 .iterations(30)
                 .invocationsPerIteration(2_000)
                 .threads(3)
                 .actorsPerThread(3)
-                .sequentialSpecification(BoundedSpec.class)
-                .check(Bounded.class);
+                .actorsBefore(2)
+                .actorsAfter(1);
     }
 
     /**
@@ -264,7 +300,8 @@ class JoinableQueueLincheckTest {
             checkScenario(Unbounded.class, UnboundedSpec.class, List.of(call("offer", 1)),
                     List.of(List.of(call("offer", 2)),
                             List.of(call("peek"), call("poll")),
-                            List.of(call("poll"))));
+                            List.of(call("poll"))),
+                    3_000); // three threads: the history needs more interleavings to appear
         }
 
         /** {@code unfinishedTasks()} returns a value the count had at one instant. */
@@ -309,6 +346,50 @@ class JoinableQueueLincheckTest {
         }
     }
 
+    /**
+     * The task count's overflow paths, which need 2<sup>31</sup> unfinished tasks: an insertion
+     * that moves tasks to the spare count, a {@code taskDone()} that moves them back, and a
+     * discard that takes more tasks than the state word holds, each racing the readers.
+     */
+    @Nested
+    class TaskOverflow {
+
+        @Test
+        void insertionThatMovesTasksAside() {
+            checkScenario(NearTaskLimit.class, NearTaskLimitSpec.class, List.of(call("offer", 1)),
+                    List.of(List.of(call("offer", 2)),
+                            List.of(call("unfinishedTasks"), call("taskDone"), call("size"))));
+        }
+
+        @Test
+        void taskDoneThatMovesTasksBack() {
+            checkScenario(SpareTasks.class, SpareTasksSpec.class, List.of(call("taskDone")),
+                    List.of(List.of(call("taskDone"), call("offer", 2)),
+                            List.of(call("unfinishedTasks"), call("taskDone"))));
+        }
+
+        @Test
+        void shutdownNowThatTakesTasksFromTheSpare() {
+            checkScenario(SpareTasks.class, SpareTasksSpec.class,
+                    List.of(call("offer", 1), call("offer", 2), call("taskDone"),
+                            call("taskDone"), call("taskDone")),
+                    List.of(List.of(call("shutdownNow")),
+                            List.of(call("unfinishedTasks"), call("size"), call("taskDone"))));
+        }
+
+        @Test
+        void nearTaskLimitModelChecking() {
+            modelChecking().iterations(5).threads(2)
+                    .sequentialSpecification(NearTaskLimitSpec.class).check(NearTaskLimit.class);
+        }
+
+        @Test
+        void spareTasksModelChecking() {
+            modelChecking().iterations(5).threads(2)
+                    .sequentialSpecification(SpareTasksSpec.class).check(SpareTasks.class);
+        }
+    }
+
     /** One call of the operation {@code name} of {@link Operations}, with {@code args}. */
     static Actor call(String name, Object... args) {
         for (Method m : Operations.class.getMethods()) {
@@ -325,9 +406,15 @@ class JoinableQueueLincheckTest {
      */
     static void checkScenario(Class<? extends Operations> test, Class<? extends Spec> spec,
             List<Actor> initial, List<List<Actor>> threads) {
+        checkScenario(test, spec, initial, threads, 500);
+    }
+
+    /** As above, exploring up to {@code invocations} interleavings. */
+    static void checkScenario(Class<? extends Operations> test, Class<? extends Spec> spec,
+            List<Actor> initial, List<List<Actor>> threads, int invocations) {
         new ModelCheckingOptions()
                 .iterations(0)
-                .invocationsPerIteration(10_000)
+                .invocationsPerIteration(invocations)
                 .addCustomScenario(new ExecutionScenario(initial, threads, List.of(), null))
                 .sequentialSpecification(spec)
                 .check(test);
