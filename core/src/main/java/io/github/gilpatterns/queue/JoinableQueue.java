@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -52,6 +53,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * does not end {@code join()}: a joiner still waits for the tasks that are taken but not done
  * (as in Python). Shutting down is permanent and may be repeated; {@code shutdown()} after
  * {@code shutdownNow()} or the other way round is allowed.
+ *
+ * <p><b>Termination.</b> The queue has {@link ExecutorService}'s life cycle, with tasks for the
+ * executor's tasks: {@link #shutdown()} and {@link #shutdownNow()} as above; it is
+ * {@linkplain #isTerminated() terminated} once it is shut down and no task is unfinished;
+ * {@link #awaitTermination(long, TimeUnit) awaitTermination} waits for that; and
+ * {@link #close()} (so a queue can be a try-with-resources resource) shuts down and waits,
+ * with JDK 19's {@code ExecutorService.close()} behaviour on interrupt. Every method that
+ * waits takes its timeout as a {@link Duration} or as a {@code long} and a {@link TimeUnit}.
  *
  * <p><b>Capacity.</b> {@link #bounded(int)} queues hold at most {@code capacity} elements and
  * make {@code put} wait for room; {@link #unbounded()} queues never make {@code put} wait (their
@@ -106,13 +115,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to placing an object into a
  * {@code JoinableQueue} happen-before actions subsequent to the access or removal of that
- * object from the queue in another thread; and actions in a thread prior to calling
+ * object from the queue in another thread; actions in a thread prior to calling
  * {@code taskDone()} (or discarding elements by the removal methods above) happen-before
- * actions following a successful return from {@code join()} in another thread.
+ * actions following a successful return from {@code join()} in another thread; and actions
+ * prior to {@code taskDone()}, a discard, {@code shutdown()} or {@code shutdownNow()}
+ * happen-before actions following {@code isTerminated()} or {@code awaitTermination}
+ * returning {@code true}, or {@code close()} returning, in another thread.
  *
  * @param <E> the type of elements held in this queue
  */
-public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements BlockingQueue<E> {
+public final class JoinableQueue<E> extends JoinableQueuePad3<E>
+        implements BlockingQueue<E>, AutoCloseable {
 
     /*
      * Implementation overview
@@ -201,8 +214,10 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
      * then reads `joiners`; all volatile, so at least one sees the other. The joiner holds
      * joinLock from its write of `joiners` until it waits, so the signal cannot fall in
      * between. A signal after tasks reached zero with spare non-zero is spurious and harmless:
-     * the joiner re-checks. The fast path never touches joinLock. Python's
-     * shutdown(immediate=False) does not wake joiners; neither does shutdown() here.
+     * the joiner re-checks. The fast path never touches joinLock. awaitTermination() and
+     * close() wait the same way for "no task and SHUTDOWN", so shutdown() and shutdownNow()
+     * signal too when they find no task; a join() woken by that re-checks and waits on, as
+     * Python's join() does across shutdown(immediate=False).
      *
      * Field layout: `last` (producers), `head` (consumers), `ctl` (both) and the read-mostly
      * fields of this class sit in separate superclasses with 128 bytes of padding between
@@ -359,26 +374,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
      *     waiting; its interrupt status is cleared
      */
     public void join() throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        if (unfinished(false) == 0L) {
-            return;
-        }
-        final ReentrantLock lock = joinLock;
-        lock.lockInterruptibly();
-        try {
-            joiners++;
-            try {
-                while (unfinished(false) != 0L) {
-                    allTasksDone.await();
-                }
-            } finally {
-                joiners--;
-            }
-        } finally {
-            lock.unlock();
-        }
+        awaitNoUnfinishedTasks(false, false, 0L);
     }
 
     /**
@@ -409,31 +405,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
      *     waiting; its interrupt status is cleared
      */
     public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        if (unfinished(false) == 0L) {
-            return true;
-        }
-        final ReentrantLock lock = joinLock;
-        lock.lockInterruptibly();
-        try {
-            joiners++;
-            try {
-                while (unfinished(false) != 0L) {
-                    if (nanos <= 0L) {
-                        return false;
-                    }
-                    nanos = allTasksDone.awaitNanos(nanos);
-                }
-                return true;
-            } finally {
-                joiners--;
-            }
-        } finally {
-            lock.unlock();
-        }
+        return awaitNoUnfinishedTasks(false, true, unit.toNanos(timeout));
     }
 
     /**
@@ -457,13 +429,18 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
      * {@code QueueShutdownException} and the {@code poll} methods return {@code null} without
      * waiting. Threads blocked in {@code put} or timed {@code offer} wake and throw; threads
      * blocked in {@code take} or timed {@code poll} wake. The unfinished count and
-     * {@link #join()} are not affected. Calling it again has no further effect.
+     * {@link #join()} are not affected (a joiner still waits for the tasks that are unfinished,
+     * as in Python); if no task is unfinished, the queue is now {@linkplain #isTerminated()
+     * terminated}. Calling it again has no further effect.
+     *
+     * <p>Any thread may call it. It blocks only on the queue's locks, briefly; it takes effect
+     * atomically when it sets the shutdown state.
      */
     public void shutdown() {
         final ReentrantLock putLock = this.putLock;
+        long c;
         putLock.lock();
         try {
-            long c;
             do {
                 c = lvCtl();
             } while ((c & SHUTDOWN) == 0L && !casCtl(c, c | SHUTDOWN));
@@ -478,6 +455,9 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
         } finally {
             takeLock.unlock();
         }
+        if ((c >>> TASK_SHIFT) == 0L) {
+            signalJoiners(); // the queue may have terminated: wake awaitTermination
+        }
     }
 
     /**
@@ -486,7 +466,12 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
      * removes every queued element, so that {@link #take()} throws {@link QueueShutdownException}
      * from now on. The unfinished count is reduced by the number of removed elements, but not
      * below zero, which may release threads blocked in {@link #join()}; tasks that were taken
-     * but are not yet done still count. May be called after {@code shutdown()} and repeatedly.
+     * but are not yet done still count, and the queue is {@linkplain #isTerminated()
+     * terminated} when none is left. May be called after {@code shutdown()} and repeatedly.
+     *
+     * <p>Any thread may call it. It holds both of the queue's locks while it removes the
+     * elements, and takes effect atomically: no thread sees the queue shut down but not empty,
+     * or empty but with the discarded tasks unfinished.
      *
      * @return the elements that were queued, in queue order (empty if there were none)
      */
@@ -522,6 +507,97 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
      */
     public boolean isShutdown() {
         return (lvCtl() & SHUTDOWN) != 0L;
+    }
+
+    /**
+     * Returns whether this queue is shut down and has no unfinished task: every accepted
+     * element has been taken and reported done with {@link #taskDone()}, or discarded
+     * ({@link ExecutorService#isTerminated()}'s meaning, with tasks for the executor's tasks).
+     * Once true it stays true, since a shut-down queue accepts no new task. Like
+     * {@link #join()} it counts tasks, not elements: if consumers called {@code taskDone()}
+     * ahead of their takes, elements may still be queued.
+     *
+     * <p>Any thread may call it; it does not block (it waits out, by spinning, the few
+     * instructions of a task-count rebalance, at most once per 2<sup>29</sup> tasks). It reads
+     * the shutdown state and the unfinished count at one instant.
+     *
+     * @return {@code true} if this queue is shut down and no task is unfinished
+     */
+    public boolean isTerminated() {
+        return unfinished(true) == 0L;
+    }
+
+    /**
+     * Blocks until this queue is {@linkplain #isTerminated() terminated}: shut down and no task
+     * unfinished; or until the timeout elapses, or the current thread is interrupted
+     * ({@link ExecutorService#awaitTermination}). It does not shut the queue down; call
+     * {@link #shutdown()} first, or use {@link #close()}.
+     *
+     * <p>Any thread may call it. It blocks on a condition that the last {@link #taskDone()}
+     * (or a discard, or the shutdown of a queue with no unfinished task) signals.
+     *
+     * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
+     *     check without waiting
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if this queue terminated, {@code false} if the timeout elapsed first
+     * @throws NullPointerException if {@code unit} is null
+     * @throws InterruptedException if the current thread is interrupted on entry or while
+     *     waiting; its interrupt status is cleared
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return awaitNoUnfinishedTasks(true, true, unit.toNanos(timeout));
+    }
+
+    /**
+     * Blocks until this queue is {@linkplain #isTerminated() terminated}, as
+     * {@link #awaitTermination(long, TimeUnit)} does, or until the timeout elapses.
+     *
+     * @param timeout the longest time to wait; zero or negative means check without waiting
+     * @return {@code true} if this queue terminated, {@code false} if the timeout elapsed first
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if the current thread is interrupted on entry or while
+     *     waiting; its interrupt status is cleared
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return awaitTermination(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Shuts this queue down and waits until it is {@linkplain #isTerminated() terminated}, with
+     * the meaning of JDK 19's {@code ExecutorService.close()}: {@link #shutdown()}, then wait
+     * until every unfinished task is done. If the current thread is interrupted while waiting
+     * (or on entry), it calls {@link #shutdownNow()} once, which discards the queued elements,
+     * keeps waiting for the tasks already taken, and returns with the interrupt status set.
+     * Returns at once if the queue is terminated already, so calling it again has no further
+     * effect.
+     *
+     * <p>Any thread may call it, except a consumer whose own unfinished task it would wait for.
+     * It returns only when every taken element has been reported done: on a queue whose
+     * consumers never call {@code taskDone()} it does not return; use {@code shutdown()} or
+     * {@code shutdownNow()} there.
+     */
+    @Override
+    public void close() {
+        if (isTerminated()) {
+            return;
+        }
+        shutdown();
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                awaitNoUnfinishedTasks(true, false, 0L);
+                break;
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -594,6 +670,23 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
             signalNotEmpty();
         }
         return true;
+    }
+
+    /**
+     * Inserts the element at the tail, waiting up to the timeout for room, as
+     * {@link #offer(Object, long, TimeUnit)} does.
+     *
+     * @param e the element to insert
+     * @param timeout the longest time to wait; zero or negative means do not wait
+     * @return {@code true} if inserted, {@code false} if the timeout elapsed with no room
+     * @throws NullPointerException if {@code e} or {@code timeout} is null
+     * @throws QueueShutdownException if the queue is shut down, on entry or while waiting
+     * @throws InterruptedException if interrupted while waiting; nothing is inserted, and the
+     *     interrupt status is cleared
+     */
+    public boolean offer(E e, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return offer(e, TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -723,6 +816,22 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
             signalNotFull();
         }
         return x;
+    }
+
+    /**
+     * Removes and returns the head, waiting up to the timeout for an element, as
+     * {@link #poll(long, TimeUnit)} does.
+     *
+     * @param timeout the longest time to wait; zero or negative means do not wait
+     * @return the head of the queue, or {@code null} if the timeout elapsed first or the queue
+     *     is shut down and empty
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if interrupted while waiting; nothing is removed, and the
+     *     interrupt status is cleared
+     */
+    public E poll(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return poll(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -1171,6 +1280,45 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E> implements Bloc
                 return (c >>> TASK_SHIFT) + (spare & ~VERSION_MASK);
             }
             backOff(round);
+        }
+    }
+
+    /**
+     * Waits until the unfinished count is zero and, with {@code andShutdown}, the queue shut
+     * down; {@code timed}: for at most {@code nanos} (none if it is zero or negative). Returns
+     * whether that state was reached. Throws if interrupted on entry or while waiting.
+     */
+    private boolean awaitNoUnfinishedTasks(boolean andShutdown, boolean timed, long nanos)
+            throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (unfinished(andShutdown) == 0L) {
+            return true;
+        }
+        if (timed && nanos <= 0L) {
+            return false;
+        }
+        final ReentrantLock lock = joinLock;
+        lock.lockInterruptibly();
+        try {
+            joiners++;
+            try {
+                while (unfinished(andShutdown) != 0L) {
+                    if (!timed) {
+                        allTasksDone.await();
+                    } else if (nanos <= 0L) {
+                        return false;
+                    } else {
+                        nanos = allTasksDone.awaitNanos(nanos);
+                    }
+                }
+                return true;
+            } finally {
+                joiners--;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -98,6 +98,10 @@ class JoinableQueueLincheckTest {
         public boolean isShutdown() {
             return shutdown;
         }
+
+        public boolean isTerminated() {
+            return shutdown && tasks == 0;
+        }
     }
 
     /** {@link Spec} of an unbounded queue. */
@@ -190,6 +194,11 @@ class JoinableQueueLincheckTest {
         @Operation
         public boolean isShutdown() {
             return queue.isShutdown();
+        }
+
+        @Operation
+        public boolean isTerminated() {
+            return queue.isTerminated();
         }
     }
 
