@@ -1,5 +1,6 @@
 package io.github.gilpatterns.queue;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A FIFO {@link BlockingQueue} that also counts <em>unfinished tasks</em>, so that a producer can
@@ -272,7 +274,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
         if (tasksInCtl < 0 || tasksInCtl > MAX_CTL_TASKS || spare < 0 || spare % CHUNK != 0) {
             throw new IllegalArgumentException(tasksInCtl + " + " + spare);
         }
-        casCtl(0L, tasksInCtl << TASK_SHIFT);
+        getAndAddCtl(tasksInCtl << TASK_SHIFT);
         spareTasks = spare;
     }
 
@@ -315,8 +317,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * finished a task that was unfinished at that instant.
      *
      * <p>IMPLEMENTATION NOTES: lock-free (one CAS on the word that holds the element and task
-     * counts); it takes joinLock briefly only when the count reaches zero while a thread is
-     * joining, and putLock only once per 2<sup>29</sup> or more tasks, to rebalance a task
+     * counts); it takes the join lock briefly only when the count reaches zero while a thread
+     * is joining, and the put lock only once per 2<sup>29</sup> or more tasks, to rebalance a task
      * count beyond 2<sup>31</sup>.
      *
      * @throws IllegalStateException if there are no unfinished tasks ("taskDone() called too
@@ -370,6 +372,12 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * (Python's {@code join()}). Returns at once if it is zero already. Shutdown does not end
      * the wait.
      *
+     * <p>Any thread may call it, except a consumer that owes a {@code taskDone()} for an element it
+     * took (it would wait for itself). It blocks on a condition that the {@code taskDone()} or
+     * discard taking the count to zero signals; it ends by returning once the count is zero (at
+     * an instant during the call), or by {@link InterruptedException}. Shutdown does not end it.
+     * Actions prior to every {@code taskDone()} and discard happen-before its return.
+     *
      * @throws InterruptedException if the current thread is interrupted on entry or while
      *     waiting; its interrupt status is cleared
      */
@@ -380,6 +388,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Blocks until {@link #unfinishedTasks()} is zero, as {@link #join()} does, or until the
      * timeout elapses.
+     *
+     * <p>As {@link #join()}, and it also ends by returning {@code false} when the timeout elapses.
      *
      * @param timeout the longest time to wait; zero or negative means do not wait
      * @return {@code true} if the count reached zero, {@code false} if the timeout elapsed first
@@ -395,6 +405,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Blocks until {@link #unfinishedTasks()} is zero, as {@link #join()} does, or until the
      * timeout elapses.
+     *
+     * <p>As {@link #join()}, and it also ends by returning {@code false} when the timeout elapses.
      *
      * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
      *     do not wait
@@ -412,6 +424,10 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * Returns the number of unfinished tasks: elements inserted and neither reported done with
      * {@link #taskDone()} nor discarded (Python's {@code unfinished_tasks}): the count at one
      * instant during the call, which other threads may change as soon as it is returned.
+     *
+     * <p>Any thread may call it. It does not block (it waits out, by spinning, the few instructions
+     * of a task-count rebalance, at most once per 2<sup>29</sup> tasks). Actions prior to the
+     * {@code taskDone()} calls and insertions it counts happen-before its return.
      *
      * @return the current number of unfinished tasks, never negative
      */
@@ -473,8 +489,12 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * elements, and takes effect atomically: no thread sees the queue shut down but not empty,
      * or empty but with the discarded tasks unfinished.
      *
+     * <p>It ends by returning; actions prior to it happen-before actions following
+     * {@link #isTerminated()} or {@code awaitTermination} returning {@code true} in another thread.
+     *
      * @return the elements that were queued, in queue order (empty if there were none)
      */
+    @CanIgnoreReturnValue
     public List<E> shutdownNow() {
         List<E> drained = new ArrayList<>();
         boolean noTasks;
@@ -502,6 +522,10 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Returns whether {@link #shutdown()} or {@link #shutdownNow()} has been called (Python's
      * {@code is_shutdown}).
+     *
+     * <p>Any thread may call it; it is one volatile read and never blocks. Actions prior to
+     * {@code shutdown()} or {@code shutdownNow()} happen-before actions following a {@code true}
+     * result.
      *
      * @return {@code true} if this queue has been shut down
      */
@@ -533,8 +557,10 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * ({@link ExecutorService#awaitTermination}). It does not shut the queue down; call
      * {@link #shutdown()} first, or use {@link #close()}.
      *
-     * <p>Any thread may call it. It blocks on a condition that the last {@link #taskDone()}
-     * (or a discard, or the shutdown of a queue with no unfinished task) signals.
+     * <p>Any thread may call it, except a consumer that owes a {@code taskDone()}. It blocks on
+     * a condition that the last {@link #taskDone()} (or a discard, or the shutdown of a queue
+     * with no unfinished task) signals. Actions prior to every {@code taskDone()}, discard and
+     * shutdown happen-before actions following a {@code true} result.
      *
      * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
      *     check without waiting
@@ -573,9 +599,12 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * effect.
      *
      * <p>Any thread may call it, except a consumer whose own unfinished task it would wait for.
-     * It returns only when every taken element has been reported done: on a queue whose
-     * consumers never call {@code taskDone()} it does not return; use {@code shutdown()} or
-     * {@code shutdownNow()} there.
+     * It blocks as {@link #awaitTermination(long, TimeUnit)} does, and returns only when every
+     * taken element has been reported done: on a queue whose consumers never call
+     * {@code taskDone()} it does not return; use {@code shutdown()} or {@code shutdownNow()}
+     * there. It never throws {@link InterruptedException}; an interrupt ends only the orderly
+     * part of the wait, as described. Actions prior to every {@code taskDone()} happen-before
+     * its return.
      */
     @Override
     public void close() {
@@ -607,6 +636,13 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * Inserts the element at the tail, waiting if necessary for room (Python's
      * {@code put(item)}), and adds one unfinished task.
      *
+     * <p>Any thread may call it. It blocks on the queue's put lock and, while the queue is full, on
+     * a condition that takes signal; it ends by returning (inserted), by
+     * {@link QueueShutdownException} (shut down on entry or while waiting; nothing inserted), or by
+     * {@link InterruptedException} (interrupted on entry or while waiting; nothing inserted,
+     * interrupt status cleared). Actions prior to it happen-before the access or removal of the
+     * element in another thread.
+     *
      * @param e the element to insert
      * @throws NullPointerException if {@code e} is null
      * @throws QueueShutdownException if the queue is shut down, on entry or while waiting
@@ -636,6 +672,11 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Inserts the element at the tail, waiting up to the timeout for room (Python's
      * {@code put(item, timeout=...)}), and adds one unfinished task if it was inserted.
+     *
+     * <p>Any thread may call it. It blocks on the queue's put lock and, while the queue is full, on
+     * a condition that takes signal, for at most the timeout; it ends as {@link #put put} does, or
+     * by returning {@code false} when the timeout elapses with no room. Actions prior to a
+     * successful call happen-before the access or removal of the element in another thread.
      *
      * @param e the element to insert
      * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
@@ -693,6 +734,10 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * Inserts the element at the tail if there is room, without waiting (Python's
      * {@code put_nowait(item)}), and adds one unfinished task if it was inserted.
      *
+     * <p>Any thread may call it. It never waits for room; it holds the put lock briefly, and not at
+     * all when the queue is full or shut down. Actions prior to a successful call happen-before the
+     * access or removal of the element in another thread.
+     *
      * @param e the element to insert
      * @return {@code true} if inserted, {@code false} if the queue is full
      * @throws NullPointerException if {@code e} is null
@@ -727,6 +772,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * Inserts the element at the tail if there is room, without waiting, and adds one
      * unfinished task.
      *
+     * <p>As {@link #offer(Object)}, with an exception where {@code offer} returns {@code false}.
+     *
      * @param e the element to insert
      * @return {@code true} (as specified by {@link Collection#add})
      * @throws NullPointerException if {@code e} is null
@@ -734,6 +781,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws IllegalStateException if the queue is full
      */
     @Override
+    @CanIgnoreReturnValue
     public boolean add(E e) {
         return super.add(e);
     }
@@ -745,12 +793,20 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * Removes and returns the head, waiting if necessary for an element (Python's
      * {@code get()}). The element's task stays unfinished until {@link #taskDone()}.
      *
+     * <p>Any thread may call it. It blocks on the queue's take lock and, while the queue is empty
+     * and open, on a condition that insertions and shutdown signal; it ends by returning the head,
+     * by {@link QueueShutdownException} (shut down and empty, on entry or while waiting), or by
+     * {@link InterruptedException} (interrupted on entry or while waiting; nothing removed,
+     * interrupt status cleared). Actions prior to the insertion of the element happen-before its
+     * return.
+     *
      * @return the head of the queue
      * @throws QueueShutdownException if the queue is shut down and empty, on entry or while
      *     waiting
      * @throws InterruptedException if interrupted while waiting; nothing is removed
      */
     @Override
+    @CanIgnoreReturnValue
     public E take() throws InterruptedException {
         final ReentrantLock takeLock = this.takeLock;
         final E x;
@@ -782,6 +838,13 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * {@code get(timeout=...)}). Returns {@code null} at once if the queue is shut down and
      * empty. The element's task stays unfinished until {@link #taskDone()}.
      *
+     * <p>Any thread may call it. It blocks on the queue's take lock and, while the queue is empty
+     * and open, on a condition that insertions and shutdown signal, for at most the timeout; it
+     * ends by returning the head, by returning {@code null} (the timeout elapsed, or the queue is
+     * shut down and empty), or by {@link InterruptedException} (interrupted on entry or while
+     * waiting; nothing removed, interrupt status cleared). Actions prior to the insertion of a
+     * returned element happen-before its return.
+     *
      * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
      *     do not wait
      * @param unit the unit of {@code timeout}
@@ -791,7 +854,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws InterruptedException if interrupted while waiting; nothing is removed
      */
     @Override
-    public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+    @CanIgnoreReturnValue
+    public @Nullable E poll(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
         final ReentrantLock takeLock = this.takeLock;
         final E x;
@@ -829,7 +893,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws InterruptedException if interrupted while waiting; nothing is removed, and the
      *     interrupt status is cleared
      */
-    public E poll(Duration timeout) throws InterruptedException {
+    @CanIgnoreReturnValue
+    public @Nullable E poll(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         return poll(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
@@ -839,10 +904,15 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * {@code get_nowait()}, which raises where this returns {@code null}). The element's task
      * stays unfinished until {@link #taskDone()}.
      *
+     * <p>Any thread may call it. It never waits for an element; it holds the take lock briefly, and
+     * not at all when the queue is empty. Actions prior to the insertion of a returned element
+     * happen-before its return.
+     *
      * @return the head of the queue, or {@code null} if it is empty
      */
     @Override
-    public E poll() {
+    @CanIgnoreReturnValue
+    public @Nullable E poll() {
         if ((lvCtl() & COUNT_MASK) == 0L) {
             return null;
         }
@@ -871,10 +941,13 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Returns the head without removing it.
      *
+     * <p>Any thread may call it; it holds the take lock briefly, and not at all when the queue is
+     * empty. Actions prior to the insertion of a returned element happen-before its return.
+     *
      * @return the head of the queue, or {@code null} if it is empty
      */
     @Override
-    public E peek() {
+    public @Nullable E peek() {
         if ((lvCtl() & COUNT_MASK) == 0L) {
             return null;
         }
@@ -895,6 +968,10 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * until {@link #taskDone()}. If adding to {@code c} throws, the element being added and
      * those after it stay in this queue. Returns 0 on a shut-down empty queue.
      *
+     * <p>Any thread may call it; it holds the take lock while it transfers, and never waits for
+     * elements. Actions prior to the insertion of each element happen-before its addition to
+     * {@code c}.
+     *
      * @param c the collection to add the elements to
      * @param maxElements the maximum number of elements to transfer
      * @return the number of elements transferred
@@ -902,6 +979,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws IllegalArgumentException if {@code c} is this queue
      */
     @Override
+    @CanIgnoreReturnValue
     public int drainTo(Collection<? super E> c, int maxElements) {
         Objects.requireNonNull(c, "c");
         if (c == this) {
@@ -952,6 +1030,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws IllegalArgumentException if {@code c} is this queue
      */
     @Override
+    @CanIgnoreReturnValue
     public int drainTo(Collection<? super E> c) {
         return drainTo(c, Integer.MAX_VALUE);
     }
@@ -963,6 +1042,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * Returns the number of queued elements (Python's {@code qsize()}). Taken elements whose
      * tasks are unfinished are not counted; see {@link #unfinishedTasks()}.
      *
+     * <p>Any thread may call it; it is one volatile read and never blocks.
+     *
      * @return the number of elements in this queue
      */
     @Override
@@ -971,10 +1052,25 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     }
 
     /**
+     * Returns whether no element is queued (Python's {@code empty()}), at one instant during the
+     * call. Taken elements whose tasks are unfinished do not count; see {@link #isTerminated()}.
+     *
+     * <p>Any thread may call it; it is one volatile read and never blocks.
+     *
+     * @return {@code true} if no element is queued
+     */
+    @Override
+    public boolean isEmpty() {
+        return (lvCtl() & COUNT_MASK) == 0L;
+    }
+
+    /**
      * Returns how many more elements could be inserted without blocking: 0 once the queue is
      * shut down, {@link Integer#MAX_VALUE} for an unbounded queue, otherwise capacity minus
      * {@link #size()}, all as of one instant during the call. The answer may be stale as soon
      * as it is returned.
+     *
+     * <p>Any thread may call it; it is one volatile read and never blocks.
      *
      * @return the remaining capacity
      */
@@ -993,11 +1089,16 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * task</em> (the count of unfinished tasks drops by one, never below zero): the element is
      * discarded, so no consumer will ever report it done.
      *
+     * <p>Any thread may call it; it holds both of the queue's locks while it searches, so it takes
+     * effect atomically. Actions prior to it happen-before actions following a {@code join()} it
+     * releases.
+     *
      * @param o the element to remove
      * @return {@code true} if an element was removed
      */
     @Override
-    public boolean remove(Object o) {
+    @CanIgnoreReturnValue
+    public boolean remove(@Nullable Object o) {
         if (o == null) {
             return false;
         }
@@ -1025,11 +1126,14 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Returns whether the queue holds an element equal to {@code o}.
      *
+     * <p>Any thread may call it; it holds both of the queue's locks while it searches, so it
+     * answers for one instant.
+     *
      * @param o the element to look for
      * @return {@code true} if it is queued
      */
     @Override
-    public boolean contains(Object o) {
+    public boolean contains(@Nullable Object o) {
         if (o == null) {
             return false;
         }
@@ -1050,6 +1154,10 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * Removes every queued element and <em>finishes their tasks</em> (the count of unfinished
      * tasks drops by the number removed, never below zero), which may release threads blocked
      * in {@link #join()}. Unlike {@link #shutdownNow()} the queue stays open.
+     *
+     * <p>Any thread may call it; it holds both of the queue's locks while it removes, so it takes
+     * effect atomically. Actions prior to it happen-before actions following a {@code join()} it
+     * releases.
      */
     @Override
     public void clear() {
@@ -1074,6 +1182,9 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Returns an array of the queued elements, in queue order.
      *
+     * <p>Any thread may call it; it holds both of the queue's locks while it copies, so the array
+     * is the queue at one instant.
+     *
      * @return a new array holding the elements
      */
     @Override
@@ -1096,6 +1207,9 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * enough (followed by a {@code null} if there is room), else in a new array of its runtime
      * type.
      *
+     * <p>Any thread may call it; it holds both of the queue's locks while it copies, so the array
+     * is the queue at one instant.
+     *
      * @param <T> the component type of the array
      * @param a the array to fill, if it is large enough
      * @return the array holding the elements
@@ -1104,7 +1218,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      */
     @Override
     @SuppressWarnings("unchecked")
-    public <T> T[] toArray(T[] a) {
+    public <T extends @Nullable Object> T[] toArray(T[] a) {
         Objects.requireNonNull(a, "a");
         fullyLock();
         try {
@@ -1128,6 +1242,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Returns a string listing the queued elements in order, such as {@code [a, b]}.
      *
+     * <p>Any thread may call it; as {@link #toArray()}, it shows the queue at one instant.
+     *
      * @return a string representation of this queue
      */
     @Override
@@ -1140,6 +1256,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * {@link Iterator#remove() remove} discards the last returned element if it is still queued
      * and then <em>finishes its task</em>, like {@link #remove(Object)}.
      *
+     * <p>Any thread may use the iterator; each step holds both of the queue's locks briefly.
+     *
      * @return an iterator over the elements in this queue
      */
     @Override
@@ -1150,7 +1268,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /**
      * Returns a weakly consistent {@link Spliterator} over the queued elements, reporting
      * {@link Spliterator#CONCURRENT}, {@link Spliterator#NONNULL} and
-     * {@link Spliterator#ORDERED}.
+     * {@link Spliterator#ORDERED}. Any thread may use it; it visits the elements through
+     * {@link #iterator()}.
      *
      * @return a spliterator over the elements in this queue
      */
@@ -1247,6 +1366,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * sets REBALANCING. Must hold putLock, and takeLock too if {@code removed > 0}. Returns the
      * unfinished count afterwards.
      */
+    @CanIgnoreReturnValue
     private long rebalance(int removed, long bits) {
         long c;
         do {
@@ -1288,6 +1408,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * down; {@code timed}: for at most {@code nanos} (none if it is zero or negative). Returns
      * whether that state was reached. Throws if interrupted on entry or while waiting.
      */
+    @CanIgnoreReturnValue
     private boolean awaitNoUnfinishedTasks(boolean andShutdown, boolean timed, long nanos)
             throws InterruptedException {
         if (Thread.interrupted()) {
@@ -1387,11 +1508,11 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     /** Weakly consistent iterator; see the implementation overview for the node life cycle. */
     private final class Itr implements Iterator<E> {
         /** Node holding nextItem, or null at the end. */
-        private Node<E> next;
+        private @Nullable Node<E> next;
         /** The element next() returns; kept so that a concurrent take cannot null it. */
-        private E nextItem;
+        private @Nullable E nextItem;
         /** The node last returned by next(), for remove(); null if none or already removed. */
-        private Node<E> lastRet;
+        private @Nullable Node<E> lastRet;
 
         Itr() {
             fullyLock();
@@ -1479,11 +1600,11 @@ abstract class JoinableQueuePad0<E> extends AbstractQueue<E> {
 
     /** Linked-list node. {@code item} is null for the dummy head and for removed nodes. */
     static final class Node<E> {
-        E item;
+        @Nullable E item;
         /** The successor, {@code this} if this node was taken, null if this is the last node. */
-        Node<E> next;
+        @Nullable Node<E> next;
 
-        Node(E item) {
+        Node(@Nullable E item) {
             this.item = item;
         }
     }
@@ -1553,6 +1674,7 @@ abstract class JoinableQueueCtl<E> extends JoinableQueuePad2<E> {
         return CTL.compareAndSet(this, expect, update);
     }
 
+    @CanIgnoreReturnValue
     final long getAndAddCtl(long delta) {
         return (long) CTL.getAndAdd(this, delta);
     }
