@@ -1,5 +1,7 @@
 package io.github.gilpatterns.owner;
 
+import static io.github.gilpatterns.queue.LincheckBudget.modelChecking;
+import static io.github.gilpatterns.queue.LincheckBudget.stress;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +14,6 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -212,27 +213,5 @@ class MailboxLincheckTest {
             .sequentialSpecification(UnboundedSpec.class)
             .check(RelaxedPoll.class));
     assertTrue(e.getMessage().contains("relaxedPoll(): null"), e.getMessage());
-  }
-
-  /** Random scenarios of three threads for the model checker, within the suite's budget. */
-  static ModelCheckingOptions modelChecking() {
-    return new ModelCheckingOptions()
-        .iterations(20)
-        .invocationsPerIteration(300)
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(2)
-        .actorsAfter(1);
-  }
-
-  /** Random scenarios of three threads, each run many times on real threads. */
-  static StressOptions stress() {
-    return new StressOptions()
-        .iterations(30)
-        .invocationsPerIteration(2_000)
-        .threads(3)
-        .actorsPerThread(3)
-        .actorsBefore(2)
-        .actorsAfter(1);
   }
 }

@@ -69,7 +69,8 @@ final class TestThread {
                 throw new AssertionError(getName() + " ended instead of blocking", failure);
             }
             if (System.nanoTime() - deadline > 0) {
-                fail(getName() + " did not block within " + TIMEOUT_SECONDS + " s (state " + s + ")");
+                fail(getName() + " did not block within " + TIMEOUT_SECONDS + " s (state " + s
+                        + ")");
             }
             Thread.yield();
         }
