@@ -170,14 +170,14 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * so an element and its task appear together, shutdownNow() empties the queue, finishes
      * the tasks and shuts down together, and size(), isEmpty(), remainingCapacity() and
      * isShutdown() are one volatile read each (unfinishedTasks() reads spareTasks too, see
-     * below). The checks before an
-     * update stay valid until it: under putLock, count and tasks can only fall and SHUTDOWN
-     * cannot change (every writer of SHUTDOWN and every raiser of count or tasks holds
-     * putLock), so an insert may check and then add without a CAS, as LinkedBlockingQueue
-     * does; under takeLock, count can only rise. The count of a taken but unfinished task lives
-     * in the same word as the count of queued elements, so taskDone() writes the word that
-     * puts and takes write: one more atomic update on that cache line per element, where
-     * LinkedBlockingQueue has two (JoinableQueueBenchmark in the benchmarks module measures it).
+     * below). The checks before an update stay valid until it: under putLock, count and tasks
+     * can only fall and SHUTDOWN cannot change (every writer of SHUTDOWN and every raiser of
+     * count or tasks holds putLock), so an insert may check and then add without a CAS, as
+     * LinkedBlockingQueue does; under takeLock, count can only rise. The count of a taken but
+     * unfinished task lives in the same word as the count of queued elements, so taskDone()
+     * writes the word that puts and takes write: one more atomic update on that cache line per
+     * element, where LinkedBlockingQueue has two (JoinableQueueBenchmark in the benchmarks
+     * module measures what it costs).
      *
      * Happens-before: every write of ctl is a read-modify-write, so a thread that reads ctl
      * synchronizes with every earlier writer through that chain; in particular join()'s read
@@ -314,12 +314,14 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * Consumers call it once for each element they took, after they have finished processing
      * it; when the count of unfinished tasks reaches zero, threads blocked in {@link #join()}
      * return. Any thread may call it. It takes effect atomically: a call that returns has
-     * finished a task that was unfinished at that instant.
+     * finished a task that was unfinished at that instant; it ends by returning or by
+     * {@link IllegalStateException}. Actions prior to it happen-before actions following a
+     * {@code join()}, {@code awaitTermination} or {@code close()} that it releases.
      *
      * <p>IMPLEMENTATION NOTES: lock-free (one CAS on the word that holds the element and task
      * counts); it takes the join lock briefly only when the count reaches zero while a thread
-     * is joining, and the put lock only once per 2<sup>29</sup> or more tasks, to rebalance a task
-     * count beyond 2<sup>31</sup>.
+     * is joining, and the put lock only once per 2<sup>29</sup> or more tasks, to rebalance a
+     * task count beyond 2<sup>31</sup>.
      *
      * @throws IllegalStateException if there are no unfinished tasks ("taskDone() called too
      *     many times"); the count is left unchanged
