@@ -1,5 +1,6 @@
 package io.github.gilpatterns.queue;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -14,10 +15,12 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A FIFO {@link BlockingQueue} that also counts <em>unfinished tasks</em>, so that a producer can
@@ -53,6 +56,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * (as in Python). Shutting down is permanent and may be repeated; {@code shutdown()} after
  * {@code shutdownNow()} or the other way round is allowed.
  *
+ * <p><b>Termination.</b> The queue has {@link ExecutorService}'s life cycle, with tasks for the
+ * executor's tasks: {@link #shutdown()} and {@link #shutdownNow()} as above; it is
+ * {@linkplain #isTerminated() terminated} once it is shut down and no task is unfinished;
+ * {@link #awaitTermination(long, TimeUnit) awaitTermination} waits for that; and
+ * {@link #close()} (so a queue can be a try-with-resources resource) shuts down and waits,
+ * with JDK 19's {@code ExecutorService.close()} behaviour on interrupt. Every method that
+ * waits takes its timeout as a {@link Duration} or as a {@code long} and a {@link TimeUnit}.
+ *
  * <p><b>Capacity.</b> {@link #bounded(int)} queues hold at most {@code capacity} elements and
  * make {@code put} wait for room; {@link #unbounded()} queues never make {@code put} wait (their
  * capacity is {@link Integer#MAX_VALUE}, as for {@link java.util.concurrent.LinkedBlockingQueue}).
@@ -60,11 +71,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * "do not wait", as everywhere in {@code java.util.concurrent} (Python raises
  * {@code ValueError} instead).
  *
- * <p><b>Iteration.</b> Iterators and spliterators are <em>weakly consistent</em>: they never
- * throw {@link java.util.ConcurrentModificationException}, return each element at most once,
- * and reflect the elements present when the iterator was created and possibly some later
- * changes. Bulk operations inherited from {@link java.util.AbstractCollection} ({@code addAll},
- * {@code containsAll}, {@code removeAll}, ...) are not atomic.
+ * <p><b>Atomicity.</b> Each operation on one element ({@code put}, {@code offer}, {@code add},
+ * {@code take}, {@code poll}, {@code peek}, {@code element}, {@code remove()},
+ * {@link #remove(Object)}, {@link #contains contains}), each query of the state
+ * ({@link #size()}, {@link #isEmpty()}, {@link #remainingCapacity()},
+ * {@link #unfinishedTasks()}, {@link #isShutdown()}), {@link #taskDone()}, {@link #clear()},
+ * {@link #shutdown()}, {@link #shutdownNow()}, {@code toArray} and {@code toString} take effect
+ * atomically at one instant between their call and their return: the queue is
+ * <em>linearizable</em>, so that, for example, a thread whose {@code taskDone()} succeeded and
+ * which then finds the queue empty knows that the element of that task had been inserted and
+ * taken, and a thread that sees {@code isShutdown()} after {@code shutdownNow()} sees the
+ * queue empty. The exceptions, <em>weakly consistent</em> as in
+ * {@link java.util.concurrent.ConcurrentLinkedQueue}: iterators and spliterators never throw
+ * {@link java.util.ConcurrentModificationException}, return each element at most once, and
+ * reflect the elements present when the iterator was created and possibly some later changes
+ * (they visit the list one node at a time, and a queue changing under them has no single
+ * instant to report); the bulk operations inherited from
+ * {@link java.util.AbstractCollection} ({@code addAll}, {@code containsAll},
+ * {@code removeAll}, {@code retainAll}, {@code removeIf}) are one step per element, not one
+ * step in all; and {@link #drainTo(Collection, int) drainTo} removes its elements from this
+ * queue in one step but adds them to the target collection one at a time, before that step.
  *
  * <p>Usage: a producer hands work to a few workers and waits until all of it is done.
  * <pre> {@code
@@ -91,13 +117,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to placing an object into a
  * {@code JoinableQueue} happen-before actions subsequent to the access or removal of that
- * object from the queue in another thread; and actions in a thread prior to calling
+ * object from the queue in another thread; actions in a thread prior to calling
  * {@code taskDone()} (or discarding elements by the removal methods above) happen-before
- * actions following a successful return from {@code join()} in another thread.
+ * actions following a successful return from {@code join()} in another thread; and actions
+ * prior to {@code taskDone()}, a discard, {@code shutdown()} or {@code shutdownNow()}
+ * happen-before actions following {@code isTerminated()} or {@code awaitTermination}
+ * returning {@code true}, or {@code close()} returning, in another thread.
  *
  * @param <E> the type of elements held in this queue
  */
-public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements BlockingQueue<E> {
+public final class JoinableQueue<E> extends JoinableQueuePad3<E>
+        implements BlockingQueue<E>, AutoCloseable {
 
     /*
      * Implementation overview
@@ -105,13 +135,11 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * The element store is the two-lock linked queue of Michael & Scott ("Simple, Fast, and
      * Practical Non-Blocking and Blocking Concurrent Queue Algorithms", PODC 1996), in the form
      * java.util.concurrent.LinkedBlockingQueue uses: a singly linked list with a dummy head,
-     * putLock guarding the tail (`last`) and takeLock guarding the head, and an AtomicInteger
-     * `count` through which puts and takes see each other without sharing a lock. So producers
-     * and consumers contend only on `count` and on the lock for their own end, not on one lock
-     * for everything as Python's queue.Queue does. Signals follow LinkedBlockingQueue's
-     * cascading scheme: a put that makes the queue non-empty signals notEmpty (taking takeLock
-     * briefly), a take that makes a full queue non-full signals notFull, and each side passes a
-     * signal on to the next waiter of its own kind while room/elements remain.
+     * putLock guarding the tail (`last`) and takeLock guarding the head. Signals follow
+     * LinkedBlockingQueue's cascading scheme: a put that makes the queue non-empty signals
+     * notEmpty (taking takeLock briefly), a take that makes a full queue non-full signals
+     * notFull, and each side passes a signal on to the next waiter of its own kind while
+     * room/elements remain.
      *
      * Node life cycle: a queued node has a non-null item. Taking a node makes it the new dummy
      * head (item nulled) and self-links the old head (h.next == h) to help the GC; unlinking a
@@ -119,49 +147,84 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * pointer, so an iterator standing on it can still move on. An iterator that finds a
      * self-link restarts at head.next: everything it skipped was taken.
      *
-     * Unfinished tasks are not one counter but the difference of two monotonic ones, so that
-     * producers and consumers never write the same memory word for it (a first version with one
-     * shared counter, incremented by put and CAS-decremented by taskDone, ran put -> take ->
-     * taskDone at about 0.7x LinkedBlockingQueue's put -> take on a 2-core machine):
-     *  - `puts`: successful insertions ever. Written only under putLock (release store),
-     *    after the insertion is decided and before the node is linked and `count` incremented,
-     *    so it happens-before any take of that element.
-     *  - `done`: tasks finished ever, by taskDone() or by discarding. Updated only by CAS, never
-     *    beyond `puts`, so unfinished = puts - done >= 0 at all times and both only grow.
-     *  - `takes`: normal takes ever (take/poll/drainTo). Written only under takeLock. It is a
-     *    lower bound of `puts` living on the consumers' cache line: taskDone() checks
-     *    done < takes and only if that fails reads `puts` (done < puts), so the usual
-     *    put -> take -> taskDone path never reads a line that producers write.
-     * taskDone() CASes done -> done + 1 after that check; a failing call changes nothing.
-     * Discarding n elements CASes done -> min(done + n, puts) ("never below zero").
-     * Zero test: read `done`, then `puts`; equal means the count was zero when `done` was read
-     * (done <= puts always, and puts only grows), so the test cannot report zero by pairing an
-     * old `puts` with a newer `done`.
-     * join() waits on allTasksDone (a condition of joinLock) until the zero test holds. A thread that
-     * advanced `done` signals allTasksDone only if `joiners` (volatile, changed under joinLock) is
-     * non-zero and the zero test holds. That is a Dekker-style handshake: the joiner writes
-     * `joiners` and then reads `done`; the completer CASes `done` and then reads `joiners`; all
-     * volatile, so at least one sees the other. The joiner holds joinLock from its write of
-     * `joiners` until it waits, so the signal cannot fall in between. The fast path never
-     * touches joinLock.
-     * Happens-before for join(): every update of `done` is a CAS, so the updates form one
-     * release chain; join() reading the final value synchronizes with the last update, and
-     * transitively with every earlier taskDone().
-     * Field layout: `last`/`puts` (producers), `head`/`takes`/`done` (consumers) and the
-     * read-mostly fields sit in separate superclasses with 128 bytes of padding between them
-     * (JCTools' technique: HotSpot lays superclass fields out first), against false sharing.
+     * The state: one 64-bit word. Where LinkedBlockingQueue has an AtomicInteger count, this
+     * queue has `ctl`, which packs everything a lock-free reader may ask about:
      *
-     * Shutdown: `shutdown` is a volatile flag, written only while holding putLock (and, for
-     * shutdownNow, takeLock too). Insertions check it under putLock, before and after every
-     * wait for room. shutdown() sets it under putLock and signalAll()s notFull, then
-     * signalAll()s notEmpty under takeLock. A taker checks, under takeLock: count != 0 -> take;
-     * else if shutdown -> re-read count (every insertion accepted before the flag was set has
-     * already incremented count, so count read after the flag is final) and end; else wait.
-     * Since the taker holds takeLock between its check and its wait, and shutdown() signals
-     * under takeLock after setting the flag, no taker can sleep through shutdown. shutdownNow()
-     * holds both locks while it sets the flag and empties the list, then discards the tasks.
-     * Python's shutdown(immediate=False) does not wake joiners; neither does shutdown() here
-     * (they wake only when the count reaches 0).
+     *   ctl = tasks << 33 | REBALANCING << 32 | SHUTDOWN << 31 | count
+     *
+     *   count (31 bits)  queued elements, at most capacity <= Integer.MAX_VALUE;
+     *   SHUTDOWN         set once, by shutdown()/shutdownNow();
+     *   REBALANCING      a putLock holder is moving tasks between ctl and `spareTasks`;
+     *   tasks (31 bits)  unfinished tasks, or the part of them that is not in spareTasks.
+     *
+     * Every change of ctl is one atomic read-modify-write, and each operation's change is its
+     * linearization point:
+     *   insert (under putLock, after linking the node)  getAndAdd(1 + ONE_TASK)
+     *   take/poll (under takeLock, after unlinking)      getAndAdd(-1)
+     *   drainTo n (under takeLock)                       getAndAdd(-n)
+     *   taskDone                                         CAS tasks -> tasks - 1, if tasks > 0
+     *   shutdown (under putLock)                         CAS setting SHUTDOWN
+     *   discarding n (under both locks; remove(Object),  CAS count -> count - n,
+     *     clear, iterator remove, shutdownNow)             tasks -> tasks - min(tasks, n),
+     *                                                      and SHUTDOWN for shutdownNow
+     * so an element and its task appear together, shutdownNow() empties the queue, finishes
+     * the tasks and shuts down together, and size(), isEmpty(), remainingCapacity() and
+     * isShutdown() are one volatile read each (unfinishedTasks() reads spareTasks too, see
+     * below). The checks before an update stay valid until it: under putLock, count and tasks
+     * can only fall and SHUTDOWN cannot change (every writer of SHUTDOWN and every raiser of
+     * count or tasks holds putLock), so an insert may check and then add without a CAS, as
+     * LinkedBlockingQueue does; under takeLock, count can only rise. The count of a taken but
+     * unfinished task lives in the same word as the count of queued elements, so taskDone()
+     * writes the word that puts and takes write: one more atomic update on that cache line per
+     * element, where LinkedBlockingQueue has two (JoinableQueueBenchmark in the benchmarks
+     * module measures what it costs).
+     *
+     * Happens-before: every write of ctl is a read-modify-write, so a thread that reads ctl
+     * synchronizes with every earlier writer through that chain; in particular join()'s read
+     * of a zero task count happens-after every taskDone().
+     *
+     * Tasks beyond 31 bits. A queue used as a plain BlockingQueue (no taskDone() ever, say as a
+     * ThreadPoolExecutor's work queue) accumulates unfinished tasks without bound, and 2^31 of
+     * them take minutes at full speed, so tasks overflow into `spareTasks`: a multiple of
+     * CHUNK = 2^29 (the unfinished count is tasks + spare), with a version number in its low 29
+     * bits. spareTasks is written only by a putLock holder while REBALANCING is set. rebalance()
+     * sets REBALANCING (with the count and SHUTDOWN changes of a discard, in the same CAS: that
+     * is the discard's linearization point), computes the exact total, stores the new spare
+     * (version + 1) and clears REBALANCING, storing the rest in tasks: below 2 * CHUNK all of
+     * it, otherwise between CHUNK and 2 * CHUNK, so that the next rebalance is at least 2^29
+     * tasks away in either direction. It runs when an insert finds tasks at its maximum, when
+     * taskDone() finds tasks at zero and spare not, and when a discard removes more elements
+     * than tasks holds while spare is not zero. While REBALANCING is set, taskDone() and the
+     * readers of the unfinished count wait (spin, then yield, then park 50 us; the holder
+     * runs only a few instructions, no allocation); puts are excluded by putLock, and takes and
+     * the readers of count and SHUTDOWN go on, which is why count and SHUTDOWN change with the
+     * first CAS and only the task count is held back. A reader of the unfinished count reads
+     * spare, ctl, spare: equal spares (the version excludes a rebalance there and back) and no
+     * REBALANCING in ctl give the exact count at the instant of the ctl read.
+     *
+     * Shutdown. Insertions check SHUTDOWN under putLock, before and after every wait for room.
+     * shutdown() sets it under putLock and signalAll()s notFull, then signalAll()s notEmpty
+     * under takeLock. A taker reads ctl under takeLock: count != 0 -> take; else SHUTDOWN ->
+     * end (both from the same read, so a shut-down empty queue is final); else wait. Since the
+     * taker holds takeLock between its read and its wait, and shutdown() signals under
+     * takeLock after setting the bit, no taker can sleep through shutdown.
+     *
+     * Joiners. join() waits on allTasksDone (a condition of joinLock) until the unfinished
+     * count is zero. A thread whose update took tasks to zero signals allTasksDone only if
+     * `joiners` (volatile, changed under joinLock) is non-zero. That is a Dekker-style
+     * handshake: the joiner writes `joiners` and then reads ctl; the completer updates ctl and
+     * then reads `joiners`; all volatile, so at least one sees the other. The joiner holds
+     * joinLock from its write of `joiners` until it waits, so the signal cannot fall in
+     * between. A signal after tasks reached zero with spare non-zero is spurious and harmless:
+     * the joiner re-checks. The fast path never touches joinLock. awaitTermination() and
+     * close() wait the same way for "no task and SHUTDOWN", so shutdown() and shutdownNow()
+     * signal too when they find no task; a join() woken by that re-checks and waits on, as
+     * Python's join() does across shutdown(immediate=False).
+     *
+     * Field layout: `last` (producers), `head` (consumers), `ctl` (both) and the read-mostly
+     * fields of this class sit in separate superclasses with 128 bytes of padding between
+     * them (JCTools' technique: HotSpot lays superclass fields out first), against false
+     * sharing. See the package documentation for the accessor names.
      *
      * Lock order: putLock before takeLock (fullyLock); joinLock is innermost and never held
      * while acquiring another lock.
@@ -170,16 +233,13 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /** The capacity bound, {@code Integer.MAX_VALUE} if unbounded. */
     private final int capacity;
 
-    /** Number of queued elements. */
-    private final AtomicInteger count = new AtomicInteger();
-
     /** Held by take, poll, peek, drainTo. */
     private final ReentrantLock takeLock = new ReentrantLock();
 
     /** Wait queue for waiting takes. */
     private final Condition notEmpty = takeLock.newCondition();
 
-    /** Held by put, offer. */
+    /** Held by put, offer, and by whoever rebalances the task count. */
     private final ReentrantLock putLock = new ReentrantLock();
 
     /** Wait queue for waiting puts. */
@@ -194,12 +254,28 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /** Number of threads inside join()'s locked region. Written under joinLock. */
     private volatile int joiners;
 
-    /** Set once by shutdown()/shutdownNow(), under putLock. */
-    private volatile boolean shutdown;
+    /**
+     * Unfinished tasks beyond those in {@code ctl}: a multiple of {@link #CHUNK}, plus a version
+     * number in the bits below it. Written only under putLock while {@code REBALANCING} is set.
+     */
+    private volatile long spareTasks;
 
     private JoinableQueue(int capacity) {
         this.capacity = capacity;
         last = head = new Node<>(null);
+    }
+
+    /**
+     * A queue that starts with {@code tasksInCtl + spare} unfinished tasks and no element, held
+     * as given (not rebalanced), so that tests reach the task overflow without 2^31 insertions.
+     */
+    JoinableQueue(int capacity, long tasksInCtl, long spare) {
+        this(capacity);
+        if (tasksInCtl < 0 || tasksInCtl > MAX_CTL_TASKS || spare < 0 || spare % CHUNK != 0) {
+            throw new IllegalArgumentException(tasksInCtl + " + " + spare);
+        }
+        getAndAddCtl(tasksInCtl << TASK_SHIFT);
+        spareTasks = spare;
     }
 
     /**
@@ -237,22 +313,57 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * Reports that one formerly inserted task is complete (Python's {@code task_done()}).
      * Consumers call it once for each element they took, after they have finished processing
      * it; when the count of unfinished tasks reaches zero, threads blocked in {@link #join()}
-     * return. Any thread may call it; it never blocks on the queue's locks unless the count
-     * reaches zero while a thread is joining.
+     * return. Any thread may call it. It takes effect atomically: a call that returns has
+     * finished a task that was unfinished at that instant; it ends by returning or by
+     * {@link IllegalStateException}. Actions prior to it happen-before actions following a
+     * {@code join()}, {@code awaitTermination} or {@code close()} that it releases.
+     *
+     * <p>IMPLEMENTATION NOTES: lock-free (one CAS on the word that holds the element and task
+     * counts); it takes the join lock briefly only when the count reaches zero while a thread
+     * is joining, and the put lock only once per 2<sup>29</sup> or more tasks, to rebalance a
+     * task count beyond 2<sup>31</sup>.
      *
      * @throws IllegalStateException if there are no unfinished tasks ("taskDone() called too
      *     many times"); the count is left unchanged
      */
     public void taskDone() {
-        for (;;) {
-            long d = done;
-            // takes <= puts, and takes is on this (consumer) side: read puts only if needed
-            if (d >= takes && d >= puts) {
-                throw new IllegalStateException("taskDone() called too many times");
+        long c = lvCtl();
+        // fast path: a task in ctl and no rebalance under way
+        if ((c & REBALANCING) == 0L && (c >>> TASK_SHIFT) != 0L && casCtl(c, c - ONE_TASK)) {
+            if ((c >>> TASK_SHIFT) == 1L) {
+                signalJoiners();
             }
-            if (casDone(d, d + 1L)) {
-                signalJoinersIfAllDone();
-                return;
+            return;
+        }
+        taskDoneSlow();
+    }
+
+    /** {@link #taskDone()} after a failed CAS, with no task in ctl, or during a rebalance. */
+    private void taskDoneSlow() {
+        for (int round = 0; ; ) {
+            long c = lvCtl();
+            if ((c & REBALANCING) != 0L) {
+                backOff(round++);
+            } else if ((c >>> TASK_SHIFT) != 0L) {
+                if (casCtl(c, c - ONE_TASK)) {
+                    if ((c >>> TASK_SHIFT) == 1L) {
+                        signalJoiners();
+                    }
+                    return;
+                }
+            } else if (unfinished(false) == 0L) {
+                throw new IllegalStateException("taskDone() called too many times");
+            } else {
+                // ctl holds no task but spareTasks does: move some into ctl, then retry
+                final ReentrantLock putLock = this.putLock;
+                putLock.lock();
+                try {
+                    if ((lvCtl() >>> TASK_SHIFT) == 0L && (spareTasks & ~VERSION_MASK) != 0L) {
+                        rebalance(0, 0L);
+                    }
+                } finally {
+                    putLock.unlock();
+                }
             }
         }
     }
@@ -263,35 +374,24 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * (Python's {@code join()}). Returns at once if it is zero already. Shutdown does not end
      * the wait.
      *
+     * <p>Any thread may call it, except a consumer that owes a {@code taskDone()} for an element it
+     * took (it would wait for itself). It blocks on a condition that the {@code taskDone()} or
+     * discard taking the count to zero signals; it ends by returning once the count is zero (at
+     * an instant during the call), or by {@link InterruptedException}. Shutdown does not end it.
+     * Actions prior to every {@code taskDone()} and discard happen-before its return.
+     *
      * @throws InterruptedException if the current thread is interrupted on entry or while
      *     waiting; its interrupt status is cleared
      */
     public void join() throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        if (noUnfinishedTasks()) {
-            return;
-        }
-        final ReentrantLock lock = joinLock;
-        lock.lockInterruptibly();
-        try {
-            joiners++;
-            try {
-                while (!noUnfinishedTasks()) {
-                    allTasksDone.await();
-                }
-            } finally {
-                joiners--;
-            }
-        } finally {
-            lock.unlock();
-        }
+        awaitNoUnfinishedTasks(false, false, 0L);
     }
 
     /**
      * Blocks until {@link #unfinishedTasks()} is zero, as {@link #join()} does, or until the
      * timeout elapses.
+     *
+     * <p>As {@link #join()}, and it also ends by returning {@code false} when the timeout elapses.
      *
      * @param timeout the longest time to wait; zero or negative means do not wait
      * @return {@code true} if the count reached zero, {@code false} if the timeout elapsed first
@@ -308,6 +408,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * Blocks until {@link #unfinishedTasks()} is zero, as {@link #join()} does, or until the
      * timeout elapses.
      *
+     * <p>As {@link #join()}, and it also ends by returning {@code false} when the timeout elapses.
+     *
      * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
      *     do not wait
      * @param unit the unit of {@code timeout}
@@ -317,44 +419,22 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      *     waiting; its interrupt status is cleared
      */
     public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        if (noUnfinishedTasks()) {
-            return true;
-        }
-        final ReentrantLock lock = joinLock;
-        lock.lockInterruptibly();
-        try {
-            joiners++;
-            try {
-                while (!noUnfinishedTasks()) {
-                    if (nanos <= 0L) {
-                        return false;
-                    }
-                    nanos = allTasksDone.awaitNanos(nanos);
-                }
-                return true;
-            } finally {
-                joiners--;
-            }
-        } finally {
-            lock.unlock();
-        }
+        return awaitNoUnfinishedTasks(false, true, unit.toNanos(timeout));
     }
 
     /**
      * Returns the number of unfinished tasks: elements inserted and neither reported done with
-     * {@link #taskDone()} nor discarded (Python's {@code unfinished_tasks}). The value may be
-     * stale as soon as it is returned; it is exact only when no other thread is using the
-     * queue.
+     * {@link #taskDone()} nor discarded (Python's {@code unfinished_tasks}): the count at one
+     * instant during the call, which other threads may change as soon as it is returned.
+     *
+     * <p>Any thread may call it. It does not block (it waits out, by spinning, the few instructions
+     * of a task-count rebalance, at most once per 2<sup>29</sup> tasks). Actions prior to the
+     * {@code taskDone()} calls and insertions it counts happen-before its return.
      *
      * @return the current number of unfinished tasks, never negative
      */
     public long unfinishedTasks() {
-        long d = done;
-        return puts - d;
+        return unfinished(false);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -367,13 +447,21 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * {@code QueueShutdownException} and the {@code poll} methods return {@code null} without
      * waiting. Threads blocked in {@code put} or timed {@code offer} wake and throw; threads
      * blocked in {@code take} or timed {@code poll} wake. The unfinished count and
-     * {@link #join()} are not affected. Calling it again has no further effect.
+     * {@link #join()} are not affected (a joiner still waits for the tasks that are unfinished,
+     * as in Python); if no task is unfinished, the queue is now {@linkplain #isTerminated()
+     * terminated}. Calling it again has no further effect.
+     *
+     * <p>Any thread may call it. It blocks only on the queue's locks, briefly; it takes effect
+     * atomically when it sets the shutdown state.
      */
     public void shutdown() {
         final ReentrantLock putLock = this.putLock;
+        long c;
         putLock.lock();
         try {
-            shutdown = true;
+            do {
+                c = lvCtl();
+            } while ((c & SHUTDOWN) == 0L && !casCtl(c, c | SHUTDOWN));
             notFull.signalAll();
         } finally {
             putLock.unlock();
@@ -385,6 +473,9 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
         } finally {
             takeLock.unlock();
         }
+        if ((c >>> TASK_SHIFT) == 0L) {
+            signalJoiners(); // the queue may have terminated: wake awaitTermination
+        }
     }
 
     /**
@@ -393,15 +484,24 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * removes every queued element, so that {@link #take()} throws {@link QueueShutdownException}
      * from now on. The unfinished count is reduced by the number of removed elements, but not
      * below zero, which may release threads blocked in {@link #join()}; tasks that were taken
-     * but are not yet done still count. May be called after {@code shutdown()} and repeatedly.
+     * but are not yet done still count, and the queue is {@linkplain #isTerminated()
+     * terminated} when none is left. May be called after {@code shutdown()} and repeatedly.
+     *
+     * <p>Any thread may call it. It holds both of the queue's locks while it removes the
+     * elements, and takes effect atomically: no thread sees the queue shut down but not empty,
+     * or empty but with the discarded tasks unfinished.
+     *
+     * <p>It ends by returning; actions prior to it happen-before actions following
+     * {@link #isTerminated()} or {@code awaitTermination} returning {@code true} in another thread.
      *
      * @return the elements that were queued, in queue order (empty if there were none)
      */
+    @CanIgnoreReturnValue
     public List<E> shutdownNow() {
         List<E> drained = new ArrayList<>();
+        boolean noTasks;
         fullyLock();
         try {
-            shutdown = true;
             Node<E> h = head;
             for (Node<E> p; (p = h.next) != null; h = p) {
                 drained.add(p.item);
@@ -409,13 +509,15 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
                 h.next = h;
             }
             head = last;
-            count.set(0);
+            noTasks = discard(drained.size(), SHUTDOWN);
             notFull.signalAll();
             notEmpty.signalAll();
         } finally {
             fullyUnlock();
         }
-        discardTasks(drained.size());
+        if (noTasks) {
+            signalJoiners();
+        }
         return drained;
     }
 
@@ -423,10 +525,110 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * Returns whether {@link #shutdown()} or {@link #shutdownNow()} has been called (Python's
      * {@code is_shutdown}).
      *
+     * <p>Any thread may call it; it is one volatile read and never blocks. Actions prior to
+     * {@code shutdown()} or {@code shutdownNow()} happen-before actions following a {@code true}
+     * result.
+     *
      * @return {@code true} if this queue has been shut down
      */
     public boolean isShutdown() {
-        return shutdown;
+        return (lvCtl() & SHUTDOWN) != 0L;
+    }
+
+    /**
+     * Returns whether this queue is shut down and has no unfinished task: every accepted
+     * element has been taken and reported done with {@link #taskDone()}, or discarded
+     * ({@link ExecutorService#isTerminated()}'s meaning, with tasks for the executor's tasks).
+     * Once true it stays true, since a shut-down queue accepts no new task. Like
+     * {@link #join()} it counts tasks, not elements: if consumers called {@code taskDone()}
+     * ahead of their takes, elements may still be queued.
+     *
+     * <p>Any thread may call it; it does not block (it waits out, by spinning, the few
+     * instructions of a task-count rebalance, at most once per 2<sup>29</sup> tasks). It reads
+     * the shutdown state and the unfinished count at one instant.
+     *
+     * @return {@code true} if this queue is shut down and no task is unfinished
+     */
+    public boolean isTerminated() {
+        return unfinished(true) == 0L;
+    }
+
+    /**
+     * Blocks until this queue is {@linkplain #isTerminated() terminated}: shut down and no task
+     * unfinished; or until the timeout elapses, or the current thread is interrupted
+     * ({@link ExecutorService#awaitTermination}). It does not shut the queue down; call
+     * {@link #shutdown()} first, or use {@link #close()}.
+     *
+     * <p>Any thread may call it, except a consumer that owes a {@code taskDone()}. It blocks on
+     * a condition that the last {@link #taskDone()} (or a discard, or the shutdown of a queue
+     * with no unfinished task) signals. Actions prior to every {@code taskDone()}, discard and
+     * shutdown happen-before actions following a {@code true} result.
+     *
+     * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
+     *     check without waiting
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if this queue terminated, {@code false} if the timeout elapsed first
+     * @throws NullPointerException if {@code unit} is null
+     * @throws InterruptedException if the current thread is interrupted on entry or while
+     *     waiting; its interrupt status is cleared
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return awaitNoUnfinishedTasks(true, true, unit.toNanos(timeout));
+    }
+
+    /**
+     * Blocks until this queue is {@linkplain #isTerminated() terminated}, as
+     * {@link #awaitTermination(long, TimeUnit)} does, or until the timeout elapses.
+     *
+     * @param timeout the longest time to wait; zero or negative means check without waiting
+     * @return {@code true} if this queue terminated, {@code false} if the timeout elapsed first
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if the current thread is interrupted on entry or while
+     *     waiting; its interrupt status is cleared
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return awaitTermination(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Shuts this queue down and waits until it is {@linkplain #isTerminated() terminated}, with
+     * the meaning of JDK 19's {@code ExecutorService.close()}: {@link #shutdown()}, then wait
+     * until every unfinished task is done. If the current thread is interrupted while waiting
+     * (or on entry), it calls {@link #shutdownNow()} once, which discards the queued elements,
+     * keeps waiting for the tasks already taken, and returns with the interrupt status set.
+     * Returns at once if the queue is terminated already, so calling it again has no further
+     * effect.
+     *
+     * <p>Any thread may call it, except a consumer whose own unfinished task it would wait for.
+     * It blocks as {@link #awaitTermination(long, TimeUnit)} does, and returns only when every
+     * taken element has been reported done: on a queue whose consumers never call
+     * {@code taskDone()} it does not return; use {@code shutdown()} or {@code shutdownNow()}
+     * there. It never throws {@link InterruptedException}; an interrupt ends only the orderly
+     * part of the wait, as described. Actions prior to every {@code taskDone()} happen-before
+     * its return.
+     */
+    @Override
+    public void close() {
+        if (isTerminated()) {
+            return;
+        }
+        shutdown();
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                awaitNoUnfinishedTasks(true, false, 0L);
+                break;
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -435,6 +637,13 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /**
      * Inserts the element at the tail, waiting if necessary for room (Python's
      * {@code put(item)}), and adds one unfinished task.
+     *
+     * <p>Any thread may call it. It blocks on the queue's put lock and, while the queue is full, on
+     * a condition that takes signal; it ends by returning (inserted), by
+     * {@link QueueShutdownException} (shut down on entry or while waiting; nothing inserted), or by
+     * {@link InterruptedException} (interrupted on entry or while waiting; nothing inserted,
+     * interrupt status cleared). Actions prior to it happen-before the access or removal of the
+     * element in another thread.
      *
      * @param e the element to insert
      * @throws NullPointerException if {@code e} is null
@@ -446,20 +655,18 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
         Objects.requireNonNull(e, "element");
         final Node<E> node = new Node<>(e);
         final ReentrantLock putLock = this.putLock;
-        final AtomicInteger count = this.count;
-        final int c;
+        final long c;
         putLock.lockInterruptibly();
         try {
-            checkNotShutdown();
-            while (count.get() == capacity) {
+            long s;
+            while (roomIfOpen(s = lvCtl()) == 0L) {
                 notFull.await();
-                checkNotShutdown();
             }
-            c = insert(node);
+            c = insert(node, s);
         } finally {
             putLock.unlock();
         }
-        if (c == 0) {
+        if ((c & COUNT_MASK) == 0L) {
             signalNotEmpty();
         }
     }
@@ -467,6 +674,11 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /**
      * Inserts the element at the tail, waiting up to the timeout for room (Python's
      * {@code put(item, timeout=...)}), and adds one unfinished task if it was inserted.
+     *
+     * <p>Any thread may call it. It blocks on the queue's put lock and, while the queue is full, on
+     * a condition that takes signal, for at most the timeout; it ends as {@link #put put} does, or
+     * by returning {@code false} when the timeout elapses with no room. Actions prior to a
+     * successful call happen-before the access or removal of the element in another thread.
      *
      * @param e the element to insert
      * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
@@ -483,31 +695,50 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
         long nanos = unit.toNanos(timeout);
         final Node<E> node = new Node<>(e);
         final ReentrantLock putLock = this.putLock;
-        final AtomicInteger count = this.count;
-        final int c;
+        final long c;
         putLock.lockInterruptibly();
         try {
-            checkNotShutdown();
-            while (count.get() == capacity) {
+            long s;
+            while (roomIfOpen(s = lvCtl()) == 0L) {
                 if (nanos <= 0L) {
                     return false;
                 }
                 nanos = notFull.awaitNanos(nanos);
-                checkNotShutdown();
             }
-            c = insert(node);
+            c = insert(node, s);
         } finally {
             putLock.unlock();
         }
-        if (c == 0) {
+        if ((c & COUNT_MASK) == 0L) {
             signalNotEmpty();
         }
         return true;
     }
 
     /**
+     * Inserts the element at the tail, waiting up to the timeout for room, as
+     * {@link #offer(Object, long, TimeUnit)} does.
+     *
+     * @param e the element to insert
+     * @param timeout the longest time to wait; zero or negative means do not wait
+     * @return {@code true} if inserted, {@code false} if the timeout elapsed with no room
+     * @throws NullPointerException if {@code e} or {@code timeout} is null
+     * @throws QueueShutdownException if the queue is shut down, on entry or while waiting
+     * @throws InterruptedException if interrupted while waiting; nothing is inserted, and the
+     *     interrupt status is cleared
+     */
+    public boolean offer(E e, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return offer(e, TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /**
      * Inserts the element at the tail if there is room, without waiting (Python's
      * {@code put_nowait(item)}), and adds one unfinished task if it was inserted.
+     *
+     * <p>Any thread may call it. It never waits for room; it holds the put lock briefly, and not at
+     * all when the queue is full or shut down. Actions prior to a successful call happen-before the
+     * access or removal of the element in another thread.
      *
      * @param e the element to insert
      * @return {@code true} if inserted, {@code false} if the queue is full
@@ -517,25 +748,23 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     @Override
     public boolean offer(E e) {
         Objects.requireNonNull(e, "element");
-        final AtomicInteger count = this.count;
-        if (count.get() == capacity) {
-            checkNotShutdown();
-            return false;
+        if (roomIfOpen(lvCtl()) == 0L) {
+            return false; // full at that instant, and not shut down
         }
         final Node<E> node = new Node<>(e);
         final ReentrantLock putLock = this.putLock;
-        final int c;
+        final long c;
         putLock.lock();
         try {
-            checkNotShutdown();
-            if (count.get() == capacity) {
+            long s = lvCtl();
+            if (roomIfOpen(s) == 0L) {
                 return false;
             }
-            c = insert(node);
+            c = insert(node, s);
         } finally {
             putLock.unlock();
         }
-        if (c == 0) {
+        if ((c & COUNT_MASK) == 0L) {
             signalNotEmpty();
         }
         return true;
@@ -545,6 +774,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * Inserts the element at the tail if there is room, without waiting, and adds one
      * unfinished task.
      *
+     * <p>As {@link #offer(Object)}, with an exception where {@code offer} returns {@code false}.
+     *
      * @param e the element to insert
      * @return {@code true} (as specified by {@link Collection#add})
      * @throws NullPointerException if {@code e} is null
@@ -552,6 +783,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * @throws IllegalStateException if the queue is full
      */
     @Override
+    @CanIgnoreReturnValue
     public boolean add(E e) {
         return super.add(e);
     }
@@ -563,38 +795,41 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * Removes and returns the head, waiting if necessary for an element (Python's
      * {@code get()}). The element's task stays unfinished until {@link #taskDone()}.
      *
+     * <p>Any thread may call it. It blocks on the queue's take lock and, while the queue is empty
+     * and open, on a condition that insertions and shutdown signal; it ends by returning the head,
+     * by {@link QueueShutdownException} (shut down and empty, on entry or while waiting), or by
+     * {@link InterruptedException} (interrupted on entry or while waiting; nothing removed,
+     * interrupt status cleared). Actions prior to the insertion of the element happen-before its
+     * return.
+     *
      * @return the head of the queue
      * @throws QueueShutdownException if the queue is shut down and empty, on entry or while
      *     waiting
      * @throws InterruptedException if interrupted while waiting; nothing is removed
      */
     @Override
+    @CanIgnoreReturnValue
     public E take() throws InterruptedException {
-        final AtomicInteger count = this.count;
         final ReentrantLock takeLock = this.takeLock;
         final E x;
-        final int c;
+        final long c;
         takeLock.lockInterruptibly();
         try {
-            while (count.get() == 0) {
-                if (shutdown) {
-                    if (count.get() != 0) {
-                        break;
-                    }
+            for (long s; ((s = lvCtl()) & COUNT_MASK) == 0L; ) {
+                if ((s & SHUTDOWN) != 0L) {
                     throw new QueueShutdownException("queue is shut down and empty");
                 }
                 notEmpty.await();
             }
             x = dequeue();
-            countTakes(1);
-            c = count.getAndDecrement();
-            if (c > 1) {
+            c = getAndAddCtl(-1L);
+            if ((c & COUNT_MASK) > 1L) {
                 notEmpty.signal();
             }
         } finally {
             takeLock.unlock();
         }
-        if (c == capacity) {
+        if ((c & COUNT_MASK) == capacity) {
             signalNotFull();
         }
         return x;
@@ -605,6 +840,13 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * {@code get(timeout=...)}). Returns {@code null} at once if the queue is shut down and
      * empty. The element's task stays unfinished until {@link #taskDone()}.
      *
+     * <p>Any thread may call it. It blocks on the queue's take lock and, while the queue is empty
+     * and open, on a condition that insertions and shutdown signal, for at most the timeout; it
+     * ends by returning the head, by returning {@code null} (the timeout elapsed, or the queue is
+     * shut down and empty), or by {@link InterruptedException} (interrupted on entry or while
+     * waiting; nothing removed, interrupt status cleared). Actions prior to the insertion of a
+     * returned element happen-before its return.
+     *
      * @param timeout the longest time to wait, in units of {@code unit}; zero or negative means
      *     do not wait
      * @param unit the unit of {@code timeout}
@@ -614,39 +856,49 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * @throws InterruptedException if interrupted while waiting; nothing is removed
      */
     @Override
-    public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+    @CanIgnoreReturnValue
+    public @Nullable E poll(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
-        final AtomicInteger count = this.count;
         final ReentrantLock takeLock = this.takeLock;
         final E x;
-        final int c;
+        final long c;
         takeLock.lockInterruptibly();
         try {
-            while (count.get() == 0) {
-                if (shutdown) {
-                    if (count.get() != 0) {
-                        break;
-                    }
-                    return null;
-                }
-                if (nanos <= 0L) {
+            for (long s; ((s = lvCtl()) & COUNT_MASK) == 0L; ) {
+                if ((s & SHUTDOWN) != 0L || nanos <= 0L) {
                     return null;
                 }
                 nanos = notEmpty.awaitNanos(nanos);
             }
             x = dequeue();
-            countTakes(1);
-            c = count.getAndDecrement();
-            if (c > 1) {
+            c = getAndAddCtl(-1L);
+            if ((c & COUNT_MASK) > 1L) {
                 notEmpty.signal();
             }
         } finally {
             takeLock.unlock();
         }
-        if (c == capacity) {
+        if ((c & COUNT_MASK) == capacity) {
             signalNotFull();
         }
         return x;
+    }
+
+    /**
+     * Removes and returns the head, waiting up to the timeout for an element, as
+     * {@link #poll(long, TimeUnit)} does.
+     *
+     * @param timeout the longest time to wait; zero or negative means do not wait
+     * @return the head of the queue, or {@code null} if the timeout elapsed first or the queue
+     *     is shut down and empty
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if interrupted while waiting; nothing is removed, and the
+     *     interrupt status is cleared
+     */
+    @CanIgnoreReturnValue
+    public @Nullable E poll(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return poll(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -654,32 +906,35 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * {@code get_nowait()}, which raises where this returns {@code null}). The element's task
      * stays unfinished until {@link #taskDone()}.
      *
+     * <p>Any thread may call it. It never waits for an element; it holds the take lock briefly, and
+     * not at all when the queue is empty. Actions prior to the insertion of a returned element
+     * happen-before its return.
+     *
      * @return the head of the queue, or {@code null} if it is empty
      */
     @Override
-    public E poll() {
-        final AtomicInteger count = this.count;
-        if (count.get() == 0) {
+    @CanIgnoreReturnValue
+    public @Nullable E poll() {
+        if ((lvCtl() & COUNT_MASK) == 0L) {
             return null;
         }
         final ReentrantLock takeLock = this.takeLock;
         final E x;
-        final int c;
+        final long c;
         takeLock.lock();
         try {
-            if (count.get() == 0) {
+            if ((lvCtl() & COUNT_MASK) == 0L) {
                 return null;
             }
             x = dequeue();
-            countTakes(1);
-            c = count.getAndDecrement();
-            if (c > 1) {
+            c = getAndAddCtl(-1L);
+            if ((c & COUNT_MASK) > 1L) {
                 notEmpty.signal();
             }
         } finally {
             takeLock.unlock();
         }
-        if (c == capacity) {
+        if ((c & COUNT_MASK) == capacity) {
             signalNotFull();
         }
         return x;
@@ -688,18 +943,22 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /**
      * Returns the head without removing it.
      *
+     * <p>Any thread may call it; it holds the take lock briefly, and not at all when the queue is
+     * empty. Actions prior to the insertion of a returned element happen-before its return.
+     *
      * @return the head of the queue, or {@code null} if it is empty
      */
     @Override
-    public E peek() {
-        if (count.get() == 0) {
+    public @Nullable E peek() {
+        if ((lvCtl() & COUNT_MASK) == 0L) {
             return null;
         }
         final ReentrantLock takeLock = this.takeLock;
         takeLock.lock();
         try {
-            Node<E> first = head.next;
-            return first == null ? null : first.item;
+            // Re-check under takeLock, as LinkedBlockingQueue.peek does: a node is linked before
+            // count says it is there, and only count makes its insertion take effect.
+            return (lvCtl() & COUNT_MASK) != 0L ? head.next.item : null;
         } finally {
             takeLock.unlock();
         }
@@ -711,6 +970,10 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * until {@link #taskDone()}. If adding to {@code c} throws, the element being added and
      * those after it stay in this queue. Returns 0 on a shut-down empty queue.
      *
+     * <p>Any thread may call it; it holds the take lock while it transfers, and never waits for
+     * elements. Actions prior to the insertion of each element happen-before its addition to
+     * {@code c}.
+     *
      * @param c the collection to add the elements to
      * @param maxElements the maximum number of elements to transfer
      * @return the number of elements transferred
@@ -718,6 +981,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * @throws IllegalArgumentException if {@code c} is this queue
      */
     @Override
+    @CanIgnoreReturnValue
     public int drainTo(Collection<? super E> c, int maxElements) {
         Objects.requireNonNull(c, "c");
         if (c == this) {
@@ -730,7 +994,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
         final ReentrantLock takeLock = this.takeLock;
         takeLock.lock();
         try {
-            int n = Math.min(maxElements, count.get());
+            int n = (int) Math.min(maxElements, lvCtl() & COUNT_MASK);
             Node<E> h = head;
             int i = 0;
             try {
@@ -746,8 +1010,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
             } finally {
                 if (i > 0) {
                     head = h;
-                    countTakes(i);
-                    signalNotFull = count.getAndAdd(-i) == capacity;
+                    signalNotFull = (getAndAddCtl(-i) & COUNT_MASK) == capacity;
                 }
             }
         } finally {
@@ -769,6 +1032,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * @throws IllegalArgumentException if {@code c} is this queue
      */
     @Override
+    @CanIgnoreReturnValue
     public int drainTo(Collection<? super E> c) {
         return drainTo(c, Integer.MAX_VALUE);
     }
@@ -780,26 +1044,46 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * Returns the number of queued elements (Python's {@code qsize()}). Taken elements whose
      * tasks are unfinished are not counted; see {@link #unfinishedTasks()}.
      *
+     * <p>Any thread may call it; it is one volatile read and never blocks.
+     *
      * @return the number of elements in this queue
      */
     @Override
     public int size() {
-        return count.get();
+        return (int) (lvCtl() & COUNT_MASK);
+    }
+
+    /**
+     * Returns whether no element is queued (Python's {@code empty()}), at one instant during the
+     * call. Taken elements whose tasks are unfinished do not count; see {@link #isTerminated()}.
+     *
+     * <p>Any thread may call it; it is one volatile read and never blocks.
+     *
+     * @return {@code true} if no element is queued
+     */
+    @Override
+    public boolean isEmpty() {
+        return (lvCtl() & COUNT_MASK) == 0L;
     }
 
     /**
      * Returns how many more elements could be inserted without blocking: 0 once the queue is
      * shut down, {@link Integer#MAX_VALUE} for an unbounded queue, otherwise capacity minus
-     * {@link #size()}. The answer may be stale as soon as it is returned.
+     * {@link #size()}, all as of one instant during the call. The answer may be stale as soon
+     * as it is returned.
+     *
+     * <p>Any thread may call it; it is one volatile read and never blocks.
      *
      * @return the remaining capacity
      */
     @Override
     public int remainingCapacity() {
-        if (shutdown) {
+        long c = lvCtl();
+        if ((c & SHUTDOWN) != 0L) {
             return 0;
         }
-        return capacity == Integer.MAX_VALUE ? Integer.MAX_VALUE : capacity - count.get();
+        return capacity == Integer.MAX_VALUE ? Integer.MAX_VALUE
+                : capacity - (int) (c & COUNT_MASK);
     }
 
     /**
@@ -807,20 +1091,27 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * task</em> (the count of unfinished tasks drops by one, never below zero): the element is
      * discarded, so no consumer will ever report it done.
      *
+     * <p>Any thread may call it; it holds both of the queue's locks while it searches, so it takes
+     * effect atomically. Actions prior to it happen-before actions following a {@code join()} it
+     * releases.
+     *
      * @param o the element to remove
      * @return {@code true} if an element was removed
      */
     @Override
-    public boolean remove(Object o) {
+    @CanIgnoreReturnValue
+    public boolean remove(@Nullable Object o) {
         if (o == null) {
             return false;
         }
         boolean removed = false;
+        boolean noTasks = false;
         fullyLock();
         try {
             for (Node<E> pred = head, p = pred.next; p != null; pred = p, p = p.next) {
                 if (o.equals(p.item)) {
                     unlink(p, pred);
+                    noTasks = discard(1, 0L);
                     removed = true;
                     break;
                 }
@@ -828,8 +1119,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
         } finally {
             fullyUnlock();
         }
-        if (removed) {
-            discardTasks(1);
+        if (noTasks) {
+            signalJoiners();
         }
         return removed;
     }
@@ -837,11 +1128,14 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /**
      * Returns whether the queue holds an element equal to {@code o}.
      *
+     * <p>Any thread may call it; it holds both of the queue's locks while it searches, so it
+     * answers for one instant.
+     *
      * @param o the element to look for
      * @return {@code true} if it is queued
      */
     @Override
-    public boolean contains(Object o) {
+    public boolean contains(@Nullable Object o) {
         if (o == null) {
             return false;
         }
@@ -862,10 +1156,14 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * Removes every queued element and <em>finishes their tasks</em> (the count of unfinished
      * tasks drops by the number removed, never below zero), which may release threads blocked
      * in {@link #join()}. Unlike {@link #shutdownNow()} the queue stays open.
+     *
+     * <p>Any thread may call it; it holds both of the queue's locks while it removes, so it takes
+     * effect atomically. Actions prior to it happen-before actions following a {@code join()} it
+     * releases.
      */
     @Override
     public void clear() {
-        int removed;
+        boolean noTasks;
         fullyLock();
         try {
             Node<E> h = head;
@@ -874,18 +1172,20 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
                 h.next = h;
             }
             head = last;
-            removed = count.getAndSet(0);
-            if (removed == capacity) {
-                notFull.signal();
-            }
+            noTasks = discard((int) (lvCtl() & COUNT_MASK), 0L);
         } finally {
             fullyUnlock();
         }
-        discardTasks(removed);
+        if (noTasks) {
+            signalJoiners();
+        }
     }
 
     /**
      * Returns an array of the queued elements, in queue order.
+     *
+     * <p>Any thread may call it; it holds both of the queue's locks while it copies, so the array
+     * is the queue at one instant.
      *
      * @return a new array holding the elements
      */
@@ -893,7 +1193,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     public Object[] toArray() {
         fullyLock();
         try {
-            Object[] a = new Object[count.get()];
+            Object[] a = new Object[size()];
             int k = 0;
             for (Node<E> p = head.next; p != null; p = p.next) {
                 a[k++] = p.item;
@@ -909,6 +1209,9 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * enough (followed by a {@code null} if there is room), else in a new array of its runtime
      * type.
      *
+     * <p>Any thread may call it; it holds both of the queue's locks while it copies, so the array
+     * is the queue at one instant.
+     *
      * @param <T> the component type of the array
      * @param a the array to fill, if it is large enough
      * @return the array holding the elements
@@ -917,11 +1220,11 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      */
     @Override
     @SuppressWarnings("unchecked")
-    public <T> T[] toArray(T[] a) {
+    public <T extends @Nullable Object> T[] toArray(T[] a) {
         Objects.requireNonNull(a, "a");
         fullyLock();
         try {
-            int size = count.get();
+            int size = size();
             if (a.length < size) {
                 a = (T[]) java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), size);
             }
@@ -941,6 +1244,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /**
      * Returns a string listing the queued elements in order, such as {@code [a, b]}.
      *
+     * <p>Any thread may call it; as {@link #toArray()}, it shows the queue at one instant.
+     *
      * @return a string representation of this queue
      */
     @Override
@@ -953,6 +1258,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
      * {@link Iterator#remove() remove} discards the last returned element if it is still queued
      * and then <em>finishes its task</em>, like {@link #remove(Object)}.
      *
+     * <p>Any thread may use the iterator; each step holds both of the queue's locks briefly.
+     *
      * @return an iterator over the elements in this queue
      */
     @Override
@@ -963,7 +1270,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /**
      * Returns a weakly consistent {@link Spliterator} over the queued elements, reporting
      * {@link Spliterator#CONCURRENT}, {@link Spliterator#NONNULL} and
-     * {@link Spliterator#ORDERED}.
+     * {@link Spliterator#ORDERED}. Any thread may use it; it visits the elements through
+     * {@link #iterator()}.
      *
      * @return a spliterator over the elements in this queue
      */
@@ -976,24 +1284,32 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     // ---------------------------------------------------------------------------------------
     // Internals
 
-    private void checkNotShutdown() {
-        if (shutdown) {
+    /**
+     * Returns the room left according to ctl value {@code c} (0 if full), or throws if
+     * {@code c} says shut down.
+     */
+    private long roomIfOpen(long c) {
+        if ((c & SHUTDOWN) != 0L) {
             throw new QueueShutdownException();
         }
+        return capacity - (c & COUNT_MASK);
     }
 
     /**
-     * Counts a new task and links the node at the tail; returns the previous size. Must hold
-     * putLock, with room checked and shutdown checked.
+     * Links the node at the tail and adds it and its task to ctl, in one step; returns ctl as
+     * it was before. Must hold putLock, with {@code c} read under it and showing room and no
+     * shutdown.
      */
-    private int insert(Node<E> node) {
-        countPut();
+    private long insert(Node<E> node, long c) {
+        if ((c >>> TASK_SHIFT) == MAX_CTL_TASKS) {
+            rebalance(0, 0L); // move tasks to spareTasks, to make room for one more
+        }
         last = last.next = node;
-        int c = count.getAndIncrement();
-        if (c + 1 < capacity) {
+        long before = getAndAddCtl(1L + ONE_TASK);
+        if ((before & COUNT_MASK) + 1L < capacity) {
             notFull.signal();
         }
-        return c;
+        return before;
     }
 
     /** Unlinks and returns the first element. Must hold takeLock, with count > 0. */
@@ -1007,45 +1323,134 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
         return x;
     }
 
-    /** Unlinks interior node p with predecessor pred. Must hold both locks. */
+    /**
+     * Unlinks interior node p with predecessor pred; the caller then calls {@link #discard}.
+     * Must hold both locks.
+     */
     private void unlink(Node<E> p, Node<E> pred) {
         p.item = null; // p.next is kept so that an iterator standing on p can move on
         pred.next = p.next;
         if (last == p) {
             last = pred;
         }
-        if (count.getAndDecrement() == capacity) {
-            notFull.signal();
-        }
     }
 
-    /** Finishes up to n tasks for discarded elements, never going below zero. */
-    private void discardTasks(long n) {
-        if (n <= 0L) {
-            return;
-        }
+    /**
+     * Takes {@code n} unlinked elements off the count, finishes up to {@code n} tasks (never
+     * going below zero) and sets {@code bits}, in one step. Must hold both locks. Returns
+     * whether ctl holds no task afterwards (the caller then signals joiners, after unlocking).
+     */
+    private boolean discard(int n, long bits) {
+        boolean spare = (spareTasks & ~VERSION_MASK) != 0L; // stable under putLock
         for (;;) {
-            long d = done;
-            long p = puts;
-            if (d >= p) {
-                return;
+            long c = lvCtl();
+            long tasks = c >>> TASK_SHIFT;
+            if (tasks < n && spare) {
+                if ((c & COUNT_MASK) == capacity) {
+                    notFull.signal();
+                }
+                return rebalance(n, bits) == 0L;
             }
-            if (casDone(d, Math.min(d + n, p))) {
-                signalJoinersIfAllDone();
-                return;
+            long finished = Math.min(tasks, n);
+            if (casCtl(c, (c - n - finished * ONE_TASK) | bits)) {
+                if (n > 0 && (c & COUNT_MASK) == capacity) {
+                    notFull.signal();
+                }
+                return tasks == finished;
             }
         }
     }
 
-    /** The zero test: no unfinished task when {@code done} was read. */
-    private boolean noUnfinishedTasks() {
-        long d = done; // done first: puts can only have grown since
-        return d == puts;
+    /**
+     * Moves unfinished tasks between ctl and {@link #spareTasks} so that ctl has room both ways
+     * (see the implementation overview), while taking {@code removed} elements off the count,
+     * finishing up to that many tasks and setting {@code bits} in the same step as the one that
+     * sets REBALANCING. Must hold putLock, and takeLock too if {@code removed > 0}. Returns the
+     * unfinished count afterwards.
+     */
+    @CanIgnoreReturnValue
+    private long rebalance(int removed, long bits) {
+        long c;
+        do {
+            c = lvCtl();
+        } while (!casCtl(c, (c - removed) | bits | REBALANCING));
+        // From here until REBALANCING is cleared nobody else changes the task count.
+        long spare = spareTasks;
+        long tasks = (c >>> TASK_SHIFT) + (spare & ~VERSION_MASK);
+        tasks -= Math.min(tasks, removed);
+        long kept = tasks < 2L * CHUNK ? 0L : (tasks / CHUNK - 1L) * CHUNK;
+        spareTasks = kept | ((spare + 1L) & VERSION_MASK);
+        long inCtl = (tasks - kept) << TASK_SHIFT;
+        do {
+            c = lvCtl(); // takes may have changed the count meanwhile
+        } while (!casCtl(c, (c & (COUNT_MASK | SHUTDOWN)) | inCtl));
+        return tasks;
     }
 
-    /** Called after advancing {@code done}: wakes joiners if there are any and all is done. */
-    private void signalJoinersIfAllDone() {
-        if (joiners != 0 && noUnfinishedTasks()) {
+    /**
+     * The unfinished count at one instant during the call; with {@code onlyIfShutdown}, -1
+     * instead if the queue was not shut down at that instant. Waits out a rebalance.
+     */
+    private long unfinished(boolean onlyIfShutdown) {
+        for (int round = 0; ; round++) {
+            long spare = spareTasks;
+            long c = lvCtl();
+            if ((c & REBALANCING) == 0L && spareTasks == spare) {
+                if (onlyIfShutdown && (c & SHUTDOWN) == 0L) {
+                    return -1L;
+                }
+                return (c >>> TASK_SHIFT) + (spare & ~VERSION_MASK);
+            }
+            backOff(round);
+        }
+    }
+
+    /**
+     * Waits until the unfinished count is zero and, with {@code andShutdown}, the queue shut
+     * down; {@code timed}: for at most {@code nanos} (none if it is zero or negative). Returns
+     * whether that state was reached. Throws if interrupted on entry or while waiting.
+     */
+    @CanIgnoreReturnValue
+    private boolean awaitNoUnfinishedTasks(boolean andShutdown, boolean timed, long nanos)
+            throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (unfinished(andShutdown) == 0L) {
+            return true;
+        }
+        if (timed && nanos <= 0L) {
+            return false;
+        }
+        final ReentrantLock lock = joinLock;
+        lock.lockInterruptibly();
+        try {
+            joiners++;
+            try {
+                while (unfinished(andShutdown) != 0L) {
+                    if (!timed) {
+                        allTasksDone.await();
+                    } else if (nanos <= 0L) {
+                        return false;
+                    } else {
+                        nanos = allTasksDone.awaitNanos(nanos);
+                    }
+                }
+                return true;
+            } finally {
+                joiners--;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Called after an update that may have taken the unfinished count to zero, or shut the
+     * queue down: wakes the joiners, if there are any, to re-check.
+     */
+    private void signalJoiners() {
+        if (joiners != 0) {
             final ReentrantLock lock = joinLock;
             lock.lock();
             try {
@@ -1053,6 +1458,20 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /**
+     * One round of waiting for a rebalance, which a putLock holder runs in a few instructions:
+     * spin, then yield, then park 50 us, in case that thread was preempted.
+     */
+    private static void backOff(int round) {
+        if (round < 64) {
+            Thread.onSpinWait();
+        } else if (round < 128) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(50_000L);
         }
     }
 
@@ -1091,11 +1510,11 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
     /** Weakly consistent iterator; see the implementation overview for the node life cycle. */
     private final class Itr implements Iterator<E> {
         /** Node holding nextItem, or null at the end. */
-        private Node<E> next;
+        private @Nullable Node<E> next;
         /** The element next() returns; kept so that a concurrent take cannot null it. */
-        private E nextItem;
+        private @Nullable E nextItem;
         /** The node last returned by next(), for remove(); null if none or already removed. */
-        private Node<E> lastRet;
+        private @Nullable Node<E> lastRet;
 
         Itr() {
             fullyLock();
@@ -1147,14 +1566,14 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
                 throw new IllegalStateException();
             }
             lastRet = null;
-            boolean removed = false;
+            boolean noTasks = false;
             fullyLock();
             try {
                 if (p.item != null) {
                     for (Node<E> pred = head, q = pred.next; q != null; pred = q, q = q.next) {
                         if (q == p) {
                             unlink(q, pred);
-                            removed = true;
+                            noTasks = discard(1, 0L);
                             break;
                         }
                     }
@@ -1162,8 +1581,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
             } finally {
                 fullyUnlock();
             }
-            if (removed) {
-                discardTasks(1);
+            if (noTasks) {
+                signalJoiners();
             }
         }
     }
@@ -1172,7 +1591,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad2<E> implements Bloc
 /*
  * Field layout for JoinableQueue, in JCTools' manner: HotSpot lays out a superclass's fields
  * before its subclass's, so each group of fields below sits between 128 bytes of padding and
- * producers, consumers and the read-mostly fields do not share cache lines.
+ * producers, consumers, the shared state word and the read-mostly fields do not share cache
+ * lines.
  */
 
 /** Padding before the producer fields; also declares the list node. */
@@ -1182,38 +1602,20 @@ abstract class JoinableQueuePad0<E> extends AbstractQueue<E> {
 
     /** Linked-list node. {@code item} is null for the dummy head and for removed nodes. */
     static final class Node<E> {
-        E item;
+        @Nullable E item;
         /** The successor, {@code this} if this node was taken, null if this is the last node. */
-        Node<E> next;
+        @Nullable Node<E> next;
 
-        Node(E item) {
+        Node(@Nullable E item) {
             this.item = item;
         }
     }
 }
 
-/** Producer-side fields: written under putLock. */
+/** Producer-side field. */
 abstract class JoinableQueueTail<E> extends JoinableQueuePad0<E> {
-    private static final VarHandle PUTS;
-
-    static {
-        try {
-            PUTS = MethodHandles.lookup().findVarHandle(JoinableQueueTail.class, "puts", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** Tail; {@code last.next == null}. Accessed under putLock. */
     JoinableQueuePad0.Node<E> last;
-
-    /** Successful insertions ever. Written under putLock (release); read anywhere. */
-    volatile long puts;
-
-    /** Counts one insertion. Must hold putLock. */
-    final void countPut() {
-        PUTS.setRelease(this, puts + 1L);
-    }
 }
 
 /** Padding between the producer and consumer fields. */
@@ -1222,42 +1624,66 @@ abstract class JoinableQueuePad1<E> extends JoinableQueueTail<E> {
     long q08, q09, q10, q11, q12, q13, q14, q15;
 }
 
-/** Consumer-side fields: written under takeLock, and by taskDone(). */
+/** Consumer-side field. */
 abstract class JoinableQueueHead<E> extends JoinableQueuePad1<E> {
-    private static final VarHandle TAKES;
-    private static final VarHandle DONE;
+    /** Dummy head; {@code head.item == null}. Accessed under takeLock. */
+    JoinableQueuePad0.Node<E> head;
+}
+
+/** Padding between the consumer fields and the state word. */
+abstract class JoinableQueuePad2<E> extends JoinableQueueHead<E> {
+    long r00, r01, r02, r03, r04, r05, r06, r07;
+    long r08, r09, r10, r11, r12, r13, r14, r15;
+}
+
+/**
+ * The state word {@code ctl} and its layout; see JoinableQueue's implementation overview. Every
+ * write is a read-modify-write.
+ */
+abstract class JoinableQueueCtl<E> extends JoinableQueuePad2<E> {
+    /** Queued elements: bits 0 to 30. */
+    static final long COUNT_MASK = (1L << 31) - 1L;
+    /** Set once, by shutdown() or shutdownNow(). */
+    static final long SHUTDOWN = 1L << 31;
+    /** Set while a putLock holder moves tasks between ctl and spareTasks. */
+    static final long REBALANCING = 1L << 32;
+    /** Unfinished tasks (those not in spareTasks): bits 33 to 63. */
+    static final int TASK_SHIFT = 33;
+    static final long ONE_TASK = 1L << TASK_SHIFT;
+    static final long MAX_CTL_TASKS = -1L >>> TASK_SHIFT;
+    /** spareTasks holds a multiple of CHUNK; its bits below CHUNK are a version number. */
+    static final long CHUNK = 1L << 29;
+    static final long VERSION_MASK = CHUNK - 1L;
+
+    private static final VarHandle CTL;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            TAKES = l.findVarHandle(JoinableQueueHead.class, "takes", long.class);
-            DONE = l.findVarHandle(JoinableQueueHead.class, "done", long.class);
+            CTL = MethodHandles.lookup().findVarHandle(JoinableQueueCtl.class, "ctl", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Dummy head; {@code head.item == null}. Accessed under takeLock. */
-    JoinableQueuePad0.Node<E> head;
+    @SuppressWarnings("unused") // accessed through CTL
+    private volatile long ctl;
 
-    /** Normal takes ever; a lower bound of puts. Written under takeLock (release). */
-    volatile long takes;
-
-    /** Finished tasks ever; never more than puts. Updated only by {@link #casDone}. */
-    volatile long done;
-
-    /** Counts n normal takes. Must hold takeLock. */
-    final void countTakes(int n) {
-        TAKES.setRelease(this, takes + n);
+    final long lvCtl() {
+        return ctl;
     }
 
-    final boolean casDone(long expect, long update) {
-        return DONE.compareAndSet(this, expect, update);
+    final boolean casCtl(long expect, long update) {
+        return CTL.compareAndSet(this, expect, update);
+    }
+
+    @CanIgnoreReturnValue
+    final long getAndAddCtl(long delta) {
+        return (long) CTL.getAndAdd(this, delta);
     }
 }
 
-/** Padding after the consumer fields. */
-abstract class JoinableQueuePad2<E> extends JoinableQueueHead<E> {
-    long r00, r01, r02, r03, r04, r05, r06, r07;
-    long r08, r09, r10, r11, r12, r13, r14, r15;
+/** Padding after the state word; the read-mostly fields of JoinableQueue follow. */
+abstract class JoinableQueuePad3<E> extends JoinableQueueCtl<E> {
+    long s00, s01, s02, s03, s04, s05, s06, s07;
+    long s08, s09, s10, s11, s12, s13, s14, s15;
 }

@@ -1,5 +1,7 @@
 package io.github.gilpatterns.queue;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when an element is inserted into a {@link JoinableQueue} that has been shut down, or
  * when {@link JoinableQueue#take()} finds a shut-down queue empty. It is the Java counterpart of
@@ -24,7 +26,7 @@ public class QueueShutdownException extends IllegalStateException {
      *
      * @param message the detail message, or {@code null}
      */
-    public QueueShutdownException(String message) {
+    public QueueShutdownException(@Nullable String message) {
         super(message);
     }
 }

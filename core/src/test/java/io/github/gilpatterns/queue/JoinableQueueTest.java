@@ -281,6 +281,80 @@ class JoinableQueueTest {
         }
     }
 
+    /**
+     * More than 2<sup>31</sup> unfinished tasks (a queue used without {@code taskDone()}): the
+     * count goes on exactly. The queues start just below or above that limit, as no test can
+     * insert 2<sup>31</sup> elements.
+     */
+    @Nested
+    class TaskOverflow {
+
+        private static final long LIMIT = JoinableQueue.MAX_CTL_TASKS;
+        private static final long CHUNK = JoinableQueue.CHUNK;
+
+        @Test
+        void insertionsBeyondTheLimitAreCounted() throws InterruptedException {
+            JoinableQueue<String> q = new JoinableQueue<>(Integer.MAX_VALUE, LIMIT - 1, 0L);
+            assertEquals(LIMIT - 1, q.unfinishedTasks());
+            q.put("a");
+            assertEquals(LIMIT, q.unfinishedTasks());
+            assertTrue(q.offer("b")); // the limit reached: this one moves tasks aside first
+            assertTrue(q.offer("c", 0, TimeUnit.SECONDS));
+            assertEquals(LIMIT + 2, q.unfinishedTasks());
+            assertEquals(3, q.size());
+            assertEquals("a", q.take());
+            q.taskDone();
+            q.taskDone();
+            assertEquals(LIMIT, q.unfinishedTasks());
+            q.clear();
+            assertEquals(LIMIT - 2, q.unfinishedTasks());
+            assertFalse(q.join(Duration.ZERO));
+        }
+
+        @Test
+        void taskDoneBelowTheTasksInTheStateWordUsesTheSpare() {
+            JoinableQueue<String> q = new JoinableQueue<>(Integer.MAX_VALUE, 1L, CHUNK);
+            assertEquals(CHUNK + 1, q.unfinishedTasks());
+            q.taskDone();
+            q.taskDone(); // none left in the word: moves tasks back from the spare
+            assertEquals(CHUNK - 1, q.unfinishedTasks());
+            for (int i = 0; i < 1000; i++) {
+                q.taskDone();
+            }
+            assertEquals(CHUNK - 1001, q.unfinishedTasks());
+        }
+
+        @Test
+        void discardingMoreElementsThanTheWordHoldsTasksUsesTheSpare() {
+            JoinableQueue<String> q = new JoinableQueue<>(Integer.MAX_VALUE, 0L, CHUNK);
+            assertTrue(q.offer("a"));
+            assertTrue(q.offer("b"));
+            assertTrue(q.offer("c"));
+            q.taskDone();
+            q.taskDone();
+            q.taskDone(); // the word holds no task now; the spare holds CHUNK
+            assertEquals(CHUNK, q.unfinishedTasks());
+            assertTrue(q.remove("b"));
+            assertEquals(CHUNK - 1, q.unfinishedTasks());
+            assertEquals(List.of("a", "c"), q.shutdownNow());
+            assertEquals(CHUNK - 3, q.unfinishedTasks());
+            assertTrue(q.isShutdown());
+            assertEquals(0, q.size());
+        }
+
+        @Test
+        void tooManyTaskDonesStillThrowAfterTheSpareIsUsedUp() {
+            JoinableQueue<String> q = new JoinableQueue<>(Integer.MAX_VALUE, 0L, 0L);
+            IllegalStateException e = assertThrows(IllegalStateException.class, q::taskDone);
+            assertEquals("taskDone() called too many times", e.getMessage());
+            assertEquals(0, q.unfinishedTasks());
+            assertThrows(IllegalArgumentException.class,
+                    () -> new JoinableQueue<String>(1, -1L, 0L));
+            assertThrows(IllegalArgumentException.class,
+                    () -> new JoinableQueue<String>(1, 0L, CHUNK + 1));
+        }
+    }
+
     @Nested
     class Blocking {
 

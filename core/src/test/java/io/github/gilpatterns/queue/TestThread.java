@@ -2,14 +2,17 @@ package io.github.gilpatterns.queue;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.ThreadMode;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * A daemon test thread that records what its body throws, can be waited on until it is blocked,
- * and is finished with a bounded join that rethrows the recorded failure. Never sleeps.
+ * A test thread, of the kind {@link ThreadMode} selects, that records what its body throws, can
+ * be waited on until it is blocked, and is finished with a bounded join that rethrows the
+ * recorded failure. Never sleeps.
  */
-final class TestThread extends Thread {
+final class TestThread {
 
     /** A body that may throw anything; failures are rethrown by {@link #finish()}. */
     @FunctionalInterface
@@ -19,28 +22,36 @@ final class TestThread extends Thread {
 
     static final long TIMEOUT_SECONDS = 20;
 
-    private final Body body;
+    private final Thread thread;
     private volatile Throwable failure;
 
     private TestThread(String name, Body body) {
-        super(name);
-        this.body = body;
-        setDaemon(true);
+        this.thread = ThreadMode.newThread(name, () -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure = e;
+            }
+        });
+        thread.setDaemon(true); // a platform thread left blocked must not keep the JVM alive
     }
 
     static TestThread start(String name, Body body) {
         TestThread t = new TestThread(name, body);
-        t.start();
+        t.thread.start();
         return t;
     }
 
-    @Override
-    public void run() {
-        try {
-            body.run();
-        } catch (Throwable e) {
-            failure = e;
-        }
+    String getName() {
+        return thread.getName();
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    void interrupt() {
+        thread.interrupt();
     }
 
     /**
@@ -50,15 +61,30 @@ final class TestThread extends Thread {
     void awaitBlocked() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         for (;;) {
-            State s = getState();
-            if (s == State.WAITING || s == State.TIMED_WAITING) {
+            Thread.State s = thread.getState();
+            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
                 return;
             }
-            if (s == State.TERMINATED) {
+            if (s == Thread.State.TERMINATED) {
                 throw new AssertionError(getName() + " ended instead of blocking", failure);
             }
             if (System.nanoTime() - deadline > 0) {
-                fail(getName() + " did not block within " + TIMEOUT_SECONDS + " s (state " + s + ")");
+                fail(getName() + " did not block within " + TIMEOUT_SECONDS + " s (state " + s
+                        + ")");
+            }
+            Thread.yield();
+        }
+    }
+
+    /**
+     * Waits (spinning with {@code Thread.yield()}, no sleep) until {@code condition} holds;
+     * fails, naming {@code what}, if it does not within the timeout.
+     */
+    static void awaitTrue(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("not within " + TIMEOUT_SECONDS + " s: " + what);
             }
             Thread.yield();
         }
@@ -66,21 +92,16 @@ final class TestThread extends Thread {
 
     /** Joins with a timeout, failing if the thread is still alive, and rethrows its failure. */
     void finish() throws InterruptedException {
-        join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
-        if (isAlive()) {
-            interrupt();
-            join(1000);
+        thread.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        if (thread.isAlive()) {
+            thread.interrupt();
+            thread.join(1000);
             fail(getName() + " did not finish within " + TIMEOUT_SECONDS + " s");
         }
         Throwable f = failure;
         if (f != null) {
             throw new AssertionError(getName() + " failed: " + f, f);
         }
-    }
-
-    /** Returns what the body threw, after {@link #finish()}-style joining by the caller. */
-    Throwable failure() {
-        return failure;
     }
 
     static void finishAll(List<TestThread> threads) throws InterruptedException {
