@@ -414,7 +414,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
 
   /**
    * Shuts down and waits until the owner thread has ended, with the semantics of Java 19's
-   * {@link java.util.concurrent.ExecutorService#close()}: every accepted message runs first.
+   * {@code ExecutorService.close()}: every accepted message runs first.
    * If the calling thread is interrupted while waiting, the owner is stopped as by
    * {@link #shutdownNow()} (the message running is interrupted; the messages that never ran are
    * logged at {@code WARNING} with their number, and the futures of asks among them cancelled),
