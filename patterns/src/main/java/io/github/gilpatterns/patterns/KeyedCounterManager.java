@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * for line in log: hits[path(line)] += 1        |   lines.forEach(l -> hits.increment(path(l)));
  *                                               |   hits.join();
  * hits.most_common(3)                           |   hits.mostCommon(3);
+ *                                               | }
  * }</pre>
  *
  * <p><b>Incrementing</b> is as for {@link CounterManager}: it returns at once with the default

@@ -2,20 +2,24 @@ package io.github.gilpatterns.patterns;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.owner.Owner;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * An output that belongs to one thread, the <em>print manager</em>; every other thread prints by
  * sending it a <em>job</em>, a list of lines, and the print manager writes each job's lines
  * together, never interleaved with another job's. This is the print manager of Raymond
- * Hettinger's worked example (seed notebook 001), built on {@link Owner}.
+ * Hettinger's worked example of threading done right (his PyBay 2017 talk "Concurrency"), built on
+ * {@link Owner}.
  *
  * <p>The Python, and the same thing in Java:
  *
@@ -46,17 +50,21 @@ import java.util.function.Consumer;
  * manager must be its only writer.
  *
  * <p><b>Flushing.</b> If the output is {@link Flushable} it is flushed whenever the print manager
- * runs out of jobs, by {@link #join()} and by {@link #close()}. The output is never closed: the
- * print manager does not own its lifetime (think of {@code System.out}).
+ * runs out of jobs (so also after the last job, before its thread ends) and by {@link #join()}.
+ * The output is never closed: the print manager does not own its lifetime (think of
+ * {@code System.out}).
  *
  * <p><b>Failures.</b> An {@link IOException} from the output is logged (as a failed
  * {@link Owner} message) and the print manager carries on with the next job; the failed job may
  * be partly written. ({@code PrintStream} never throws; it records errors for
  * {@link java.io.PrintStream#checkError()}.)
  *
- * <p><b>Closing.</b> {@link #close()} stops accepting jobs (later calls throw
- * {@link RejectedExecutionException}), writes every job already accepted, flushes, and ends the
- * print-manager thread. The thread is not a daemon (Python's is), so a print manager that is never
+ * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
+ * {@link #shutdown()} stops accepting jobs (later calls throw
+ * {@link RejectedExecutionException}) and lets the accepted ones be written and flushed;
+ * {@link #shutdownNow()} returns the jobs never written;
+ * {@link #awaitTermination(long, TimeUnit)} waits for the thread to end; {@link #close()} is
+ * shutdown and wait. The thread is not a daemon (Python's is), so a print manager that is never
  * closed keeps the JVM alive; use try-with-resources.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code print} happen-before
@@ -66,11 +74,12 @@ import java.util.function.Consumer;
 public final class PrintManager implements AutoCloseable {
 
   /*
-   * Implementation overview. An Owner<Output> with an unbounded mailbox; a job is a message that
-   * appends one string (the lines joined, each ended by the line separator) to the output, then
-   * flushes it if nothing else is waiting (pending() <= 1: the running job is counted). join()
-   * first tells a flush, so a join always ends with a flushed output. The output is touched only
-   * by the owner thread.
+   * Implementation overview. An Owner<Output> with an unbounded mailbox; a job is a Job message
+   * that appends one string (the lines joined, each ended by the line separator) to the output.
+   * The owner's drained hook flushes the output each time the owner has written a burst of jobs
+   * and found its mailbox empty, so a flush follows the last job before the thread waits or ends.
+   * join() first tells a flush, so a join always ends with a flushed output. The output is
+   * touched only by the owner thread.
    */
 
   private static final String SEPARATOR = System.lineSeparator();
@@ -87,9 +96,28 @@ public final class PrintManager implements AutoCloseable {
   private final Owner<Output> owner;
   private final Consumer<Output> flush;
 
+  /** One print job: a message that carries its text, so shutdownNow() can return it. */
+  private final class Job implements Consumer<Output> {
+    final String text;
+
+    Job(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public void accept(Output o) {
+      write(o.out, text);
+    }
+
+    @Override
+    public String toString() {
+      return "print job of " + text.length() + " chars";
+    }
+  }
+
   private PrintManager(String name, Appendable out) {
-    this.owner = Owner.builder(new Output(out)).name(name).start();
     this.flush = o -> flush(o.out);
+    this.owner = Owner.builder(new Output(out)).name(name).onDrained(flush).start();
   }
 
   /**
@@ -159,7 +187,7 @@ public final class PrintManager implements AutoCloseable {
   }
 
   private void send(String text) {
-    owner.tell(o -> write(o.out, text));
+    owner.tell(new Job(text));
   }
 
   private void write(Appendable out, String text) {
@@ -169,9 +197,6 @@ public final class PrintManager implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("print manager " + owner.name() + " could not write", e);
-    }
-    if (owner.pending() <= 1L) { // nothing waits behind this job
-      flush(out);
     }
   }
 
@@ -190,7 +215,8 @@ public final class PrintManager implements AutoCloseable {
    * flushed, like {@code print_queue.join()}. Returns at once after {@link #close()} has
    * completed.
    *
-   * @throws IllegalStateException if called on the print-manager thread
+   * @throws IllegalStateException if called on the print-manager thread, or if some of those
+   *     jobs will never be written ({@link #shutdownNow()})
    * @throws InterruptedException if the calling thread is interrupted while waiting (its
    *     interrupt status is cleared)
    */
@@ -217,6 +243,24 @@ public final class PrintManager implements AutoCloseable {
     return owner.join(timeout);
   }
 
+  /**
+   * Waits at most {@code timeout} {@code unit}s until every job sent before this call has been
+   * written and the output flushed; see {@link #join()}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if every earlier job has been written, {@code false} on timeout
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException as for {@link #join()}
+   * @throws InterruptedException if the calling thread is interrupted while waiting (its
+   *     interrupt status is cleared)
+   */
+  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
+    requireNonNull(unit, "unit");
+    tellFlush();
+    return owner.join(timeout, unit);
+  }
+
   private void tellFlush() {
     if (owner.isOwnerThread()) {
       throw new IllegalStateException(
@@ -225,34 +269,105 @@ public final class PrintManager implements AutoCloseable {
     }
     try {
       owner.tell(flush);
-    } catch (RejectedExecutionException closed) {
-      // Closed: close() flushes after the last job; owner.join() waits for that.
+    } catch (RejectedExecutionException shutDown) {
+      // The drained hook flushes after the last job; owner.join() waits for that.
     }
   }
 
   /**
-   * Stops accepting jobs, writes every job already accepted, flushes the output (without closing
-   * it), and waits for the print-manager thread to end. Idempotent. The wait is not
-   * interruptible (accepted jobs are never dropped); an interrupt during it is kept and set again
-   * on return.
+   * Stops accepting jobs; the accepted ones are still written, the output flushed after them (not
+   * closed), then the thread ends. Does not wait. Idempotent; any thread may call it.
+   */
+  public void shutdown() {
+    owner.shutdown();
+  }
+
+  /**
+   * Stops accepting jobs and returns the text of each accepted job that will never be written
+   * (its lines, each ended by the line separator), in the order they would have been. The job
+   * being written is interrupted and waited for; see {@link Owner#shutdownNow()}.
+   *
+   * @return the texts of the jobs never written
+   */
+  @CanIgnoreReturnValue
+  public List<String> shutdownNow() {
+    List<String> notWritten = new ArrayList<>();
+    for (Consumer<? super Output> message : owner.shutdownNow()) {
+      if (message instanceof PrintManager.Job) {
+        notWritten.add(((Job) message).text);
+      }
+    }
+    return notWritten;
+  }
+
+  /**
+   * Blocks until the print-manager thread has ended after a shutdown, the timeout elapses, or the
+   * calling thread is interrupted.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if the thread has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException if called on the print-manager thread, or if it ended
+   *     unexpectedly
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return owner.awaitTermination(timeout, unit);
+  }
+
+  /**
+   * Blocks until the print-manager thread has ended after a shutdown, the timeout elapses, or the
+   * calling thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @return {@code true} if the thread has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code timeout} is {@code null}
+   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return owner.awaitTermination(timeout);
+  }
+
+  /**
+   * Shuts down and waits until every accepted job has been written, the output flushed and the
+   * thread ended, as {@code ExecutorService.close()} does: an interrupt while waiting stops the
+   * print manager as {@link #shutdownNow()} does (the jobs dropped are logged) and is set again
+   * on return. Idempotent.
    */
   @Override
   public void close() {
-    try {
-      owner.tell(flush); // the last message: runs after every accepted job
-    } catch (RejectedExecutionException alreadyClosed) {
-      // Another close() got there first and sent its own flush.
-    }
-    Closing.closeRunningEverything(owner);
+    owner.close();
   }
 
   /**
-   * Returns whether {@link #close()} has been called.
+   * Returns whether this print manager has been shut down.
    *
-   * @return {@code true} if this print manager no longer accepts jobs
+   * @return {@code true} if it no longer accepts jobs
    */
+  public boolean isShutdown() {
+    return owner.isShutdown();
+  }
+
+  /**
+   * Returns whether this print manager no longer accepts jobs.
+   *
+   * @return {@code true} after a shutdown
+   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
+   */
+  @Deprecated
   public boolean isClosed() {
     return owner.isShutdown();
+  }
+
+  /**
+   * Returns whether the print-manager thread has ended.
+   *
+   * @return {@code true} once it has
+   */
+  public boolean isTerminated() {
+    return owner.isTerminated();
   }
 
   /**

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
+import java.io.Flushable;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -175,12 +177,100 @@ class PrintManagerTest {
     PrintManager printer = PrintManager.start("closed-printer", sb);
     printer.print("last");
     printer.close();
-    assertTrue(printer.isClosed());
+    assertTrue(printer.isShutdown());
+    assertTrue(printer.isTerminated());
     assertThrows(RejectedExecutionException.class, () -> printer.print("late"));
     assertThrows(RejectedExecutionException.class, () -> printer.print(List.of("late")));
     printer.join();
     printer.close();
     assertEquals("last" + System.lineSeparator(), sb.toString());
+  }
+
+  @Test
+  void theOutputIsFlushedAfterTheLastJobWithoutAJoin() throws Exception {
+    List<String> events = new ArrayList<>();
+    CountDownLatch flushed = new CountDownLatch(1);
+    class Recording implements Appendable, Flushable {
+      @Override
+      public Appendable append(CharSequence csq) {
+        synchronized (events) {
+          events.add("append " + csq);
+        }
+        return this;
+      }
+
+      @Override
+      public Appendable append(CharSequence csq, int start, int end) {
+        return append(csq.subSequence(start, end));
+      }
+
+      @Override
+      public Appendable append(char c) {
+        return append(String.valueOf(c));
+      }
+
+      @Override
+      public void flush() {
+        synchronized (events) {
+          events.add("flush");
+        }
+        flushed.countDown();
+      }
+    }
+    try (PrintManager printer = PrintManager.start("drained-flush", new Recording())) {
+      printer.print("only");
+      assertTrue(flushed.await(30, TimeUnit.SECONDS), "no flush after the last job");
+      synchronized (events) {
+        assertEquals("append only" + System.lineSeparator(), events.get(0));
+        assertEquals("flush", events.get(events.size() - 1));
+      }
+    }
+  }
+
+  @Test
+  void shutdownNowReturnsTheTextOfEveryJobNeverWritten() throws Exception {
+    StringBuilder written = new StringBuilder();
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicReference<Boolean> interrupted = new AtomicReference<>(false);
+    Appendable blocking = new Appendable() {
+      @Override
+      public Appendable append(CharSequence csq) {
+        written.append(csq);
+        writing.countDown();
+        try {
+          never.await(); // held until shutdownNow interrupts the job being written
+        } catch (InterruptedException e) {
+          interrupted.set(true);
+        }
+        return this;
+      }
+
+      @Override
+      public Appendable append(CharSequence csq, int start, int end) {
+        return append(csq.subSequence(start, end));
+      }
+
+      @Override
+      public Appendable append(char c) {
+        return append(String.valueOf(c));
+      }
+    };
+    PrintManager printer = PrintManager.start("print-now", blocking);
+    printer.print("first");
+    assertTrue(writing.await(30, TimeUnit.SECONDS), "the first job never started");
+    printer.print("a", "b");
+    printer.print("c");
+    String sep = System.lineSeparator();
+    assertEquals(List.of("a" + sep + "b" + sep, "c" + sep), printer.shutdownNow());
+    assertTrue(interrupted.get(), "the job being written was not interrupted");
+    assertTrue(printer.awaitTermination(30, TimeUnit.SECONDS));
+    assertTrue(printer.isShutdown());
+    assertTrue(printer.isTerminated());
+    assertEquals(List.of(), printer.shutdownNow());
+    assertThrows(RejectedExecutionException.class, () -> printer.print("late"));
+    assertEquals("first" + sep, written.toString());
+    TestThreads.assertNoThread("print-now");
   }
 
   @Test
