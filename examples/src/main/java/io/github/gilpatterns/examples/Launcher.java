@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The examples' command line: lists and runs the seed notebooks re-run in Java, and the
+ * The examples' command line: lists and runs the Python notebooks re-run in Java, and the
  * pattern examples.
  *
  * <pre>
@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
  * (default {@code target/gilpatterns-plots}), named at the end.
  */
 @Command(name = "gilpatterns-examples", mixinStandardHelpOptions = true, version = "gilpatterns examples 0.1.0-SNAPSHOT",
-    description = "Re-runs the seed notebooks on the emulated GIL and prints their lessons.",
+    description = "Re-runs the Python threading notebooks on the emulated GIL and prints their lessons.",
     subcommands = {Launcher.ListCommand.class, Launcher.RunCommand.class, Launcher.AllCommand.class,
         CommandLine.HelpCommand.class})
 public final class Launcher implements Callable<Integer> {
@@ -123,7 +123,7 @@ public final class Launcher implements Callable<Integer> {
       PrintStream out = STREAMS.get()[0];
       out.println("Notebooks (run ID, or all):");
       for (Notebook nb : Notebooks.all()) {
-        out.printf(Locale.ROOT, "  %s  %-42s ../shared/seeds/%s%n", nb.id(), nb.title(), nb.seed());
+        out.printf(Locale.ROOT, "  %s  %-46s %s%n", nb.id(), nb.title(), nb.source());
       }
       List<PatternExamples.Example> patterns = PatternExamples.all();
       out.println("Pattern examples (run NAME, or run patterns):");

@@ -1,6 +1,6 @@
 package io.github.gilpatterns.examples;
 
-/** One seed notebook re-run in Java: its cells in order, figures, lesson. */
+/** One Python notebook re-run in Java: its cells in order, figures, lesson. */
 interface Notebook {
   /** The notebook's number, such as {@code "000"}. */
   String id();
@@ -8,8 +8,8 @@ interface Notebook {
   /** A short title. */
   String title();
 
-  /** The seed file under {@code ../shared/seeds/}. */
-  String seed();
+  /** Where the notebook comes from, for a reader who wants the original. */
+  String source();
 
   /** Walks the notebook's cells, printing to the session. */
   void run(Session session) throws Exception;

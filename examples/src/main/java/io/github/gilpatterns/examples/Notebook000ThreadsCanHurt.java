@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Seed notebook 000, "Sometimes threads can hurt performance", re-run in Java on the emulated
+ * Notebook 000, "Sometimes threads can hurt performance", re-run in Java on the emulated
  * GIL: {@code runthreads(k, 34)} for k = 1, 2, 3, 4, 8 threads each computing fib.
  *
  * <p>The notebook's {@code runthreads} times only the {@code start()} calls and never joins,
@@ -46,8 +46,8 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
   }
 
   @Override
-  public String seed() {
-    return "000-threads-can-hurt-performance.txt";
+  public String source() {
+    return "after Francesco Pierfederici, Distributed Computing with Python, chapter 3";
   }
 
   /**
@@ -69,7 +69,7 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
 
   @Override
   public void run(Session s) throws Exception {
-    s.notebook(id(), title(), seed());
+    s.notebook(id(), title(), source());
     Size size = s.size();
     int n = size.fib(34);
 

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Seed notebook 001, "Way one: Threads", re-run in Java: fibonacci(34) timed once, twice and on
+ * Notebook 001, "Way one: Threads", re-run in Java: fibonacci(34) timed once, twice and on
  * two threads under the emulated GIL (and free-threaded, and per interpreter); the _/*
  * interleaving printout with a GIL timeline; Amdahl's law as a chart of measured speedups;
  * the global-string hybrid; and Raymond Hettinger's counter/print manager worked example.
@@ -50,8 +50,8 @@ public final class Notebook001WayOneThreads implements Notebook {
   }
 
   @Override
-  public String seed() {
-    return "001-way-one-threads.txt";
+  public String source() {
+    return "with Raymond Hettinger's worked example of threading with queues";
   }
 
   /** The notebook's fibonacci, with a checkpoint per call where CPython checks its eval breaker. */
@@ -68,7 +68,7 @@ public final class Notebook001WayOneThreads implements Notebook {
 
   @Override
   public void run(Session s) throws Exception {
-    s.notebook(id(), title(), seed());
+    s.notebook(id(), title(), source());
     Size size = s.size();
     int n = size.fib(34);
 

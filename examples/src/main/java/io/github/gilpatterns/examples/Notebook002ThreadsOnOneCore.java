@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Seed notebook 002, "Python threads all executing on a single core", re-run in Java. The
+ * Notebook 002, "Python threads all executing on a single core", re-run in Java. The
  * notebook has no code cells, so this program tests its claims one by one: under the GIL, N
  * CPU-bound threads use one core's worth of CPU (CPU time / wall time about 1) whatever the
  * cores; the GIL does not protect your own invariants (the Bank example: transfers lose money
@@ -51,13 +51,13 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
   }
 
   @Override
-  public String seed() {
-    return "002-threads-on-a-single-core.txt";
+  public String source() {
+    return "a Stack Overflow question of that title and its answers";
   }
 
   @Override
   public void run(Session s) throws Exception {
-    s.notebook(id(), title(), seed());
+    s.notebook(id(), title(), source());
     Size size = s.size();
     int n = size.fib(34);
     int cores = Runtime.getRuntime().availableProcessors();

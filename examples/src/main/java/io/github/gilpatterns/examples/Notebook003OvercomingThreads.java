@@ -19,7 +19,7 @@ import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 
 /**
- * Seed notebook 003, "Overcoming the Limitations of Threads", re-run in Java: the Emails.csv
+ * Notebook 003, "Overcoming the Limitations of Threads", re-run in Java: the Emails.csv
  * read timed 100 times on one thread and on two, medians compared, with the file generated
  * (never downloaded) at the notebook's size in a temporary directory; the read with the GIL
  * held while decoding (CPython's behaviour) and with the GIL released for the whole read; and
@@ -55,8 +55,8 @@ public final class Notebook003OvercomingThreads implements Notebook {
   }
 
   @Override
-  public String seed() {
-    return "003-overcoming-the-limitations-of-threads.txt";
+  public String source() {
+    return "a Dataquest lesson on the GIL";
   }
 
   /** The notebook's open_emails() in its two Java forms. */
@@ -77,7 +77,7 @@ public final class Notebook003OvercomingThreads implements Notebook {
 
   @Override
   public void run(Session s) throws Exception {
-    s.notebook(id(), title(), seed());
+    s.notebook(id(), title(), source());
     Size size = s.size();
     int rows = size.pick(800, 7945, 7945);
     int reads = size.pick(5, 15, 100);

@@ -13,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Seed notebook 004, "GIL and the threading module", re-run in Java on the emulated GIL: a
+ * Notebook 004, "GIL and the threading module", re-run in Java on the emulated GIL: a
  * thread started and never joined (its last line comes after "all done", and the interpreter
  * waits for it at exit); daemon against non-daemon threads at exit (shown in a child JVM,
  * since exiting is the point); three threads joined in order; and
@@ -50,8 +50,8 @@ public final class Notebook004ThreadingModule implements Notebook {
   }
 
   @Override
-  public String seed() {
-    return "004-gil-and-the-threading-module.txt";
+  public String source() {
+    return "a Python course's module on the GIL and threading";
   }
 
   /**
@@ -89,7 +89,7 @@ public final class Notebook004ThreadingModule implements Notebook {
 
   @Override
   public void run(Session s) throws Exception {
-    s.notebook(id(), title(), seed());
+    s.notebook(id(), title(), source());
     Size size = s.size();
     long sleepMillis = size.pick(100, 300, 2000);
     s.say("time.sleep(2) becomes Thread.sleep(%d ms) inside gil.releasing(..) (time.sleep releases the GIL).",

@@ -15,19 +15,25 @@ final class Notebooks {
   }
 
   /**
-   * Finds a notebook by number ({@code 000}, {@code 0}, {@code 3}), by seed file name or by
-   * class name, case-insensitively.
+   * Finds a notebook by number ({@code 000}, {@code 0}, {@code 3}), by the start of its title
+   * with words joined by hyphens, number first or not ({@code way-one}, {@code 003-overcoming}),
+   * or by class name, case-insensitively.
    */
   static Optional<Notebook> find(String key) {
     String k = key.toLowerCase(Locale.ROOT).trim();
     for (Notebook nb : all()) {
       String cls = nb.getClass().getSimpleName().toLowerCase(Locale.ROOT);
       boolean number = k.matches("\\d{1,3}") && Integer.parseInt(k) == Integer.parseInt(nb.id());
-      if (number || k.equals(nb.id()) || nb.seed().toLowerCase(Locale.ROOT).startsWith(k)
+      if (number || k.equals(nb.id()) || slug(nb.title()).startsWith(k)
+          || (nb.id() + "-" + slug(nb.title())).startsWith(k)
           || cls.equals(k) || cls.equals("notebook" + k)) {
         return Optional.of(nb);
       }
     }
     return Optional.empty();
+  }
+
+  private static String slug(String title) {
+    return title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
   }
 }

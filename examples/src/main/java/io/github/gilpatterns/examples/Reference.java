@@ -1,9 +1,8 @@
 package io.github.gilpatterns.examples;
 
 /**
- * The figures the Java runs are compared with: what the seed notebooks printed, and what
- * CPython measured on a 2-core machine of this project's kind
- * ({@code ../shared/reference/cpython/README.md}).
+ * The figures the Java runs are compared with: what the notebooks printed, and what CPython
+ * 3.11 measured on a 2-core machine of the kind this project is built and tested on.
  */
 final class Reference {
   private Reference() {}

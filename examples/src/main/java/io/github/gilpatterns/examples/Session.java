@@ -77,13 +77,13 @@ final class Session {
   }
 
   /** Prints a notebook's banner. */
-  void notebook(String id, String title, String seed) {
+  void notebook(String id, String title, String source) {
     this.notebook = id;
     out.println();
     out.println("=".repeat(92));
-    out.printf(Locale.ROOT, "Notebook %s: %s%n", id, title);
-    out.printf(Locale.ROOT, "seed: ../shared/seeds/%s   size: %s   cores: %d   load average: %s   %s%n",
-        seed, size.label(), Runtime.getRuntime().availableProcessors(), loadAverage(),
+    out.printf(Locale.ROOT, "Notebook %s: %s (%s)%n", id, title, source);
+    out.printf(Locale.ROOT, "size: %s   cores: %d   load average: %s   %s%n",
+        size.label(), Runtime.getRuntime().availableProcessors(), loadAverage(),
         "Java " + System.getProperty("java.version"));
     out.println("=".repeat(92));
   }

@@ -1,14 +1,14 @@
 /**
- * The seed notebooks re-run in Java, one program per notebook, and the launcher that lists and
- * runs them ({@link io.github.gilpatterns.examples.Launcher}, the main class of
+ * Five Python threading notebooks re-run in Java, one program per notebook, and the launcher
+ * that lists and runs them ({@link io.github.gilpatterns.examples.Launcher}, the main class of
  * {@code examples/target/gilpatterns-examples.jar}).
  *
  * <p>Each program walks its notebook's cells in order ("In [n]" headings, "##" for markdown
  * sections), runs the Java counterpart of each cell on the emulated GIL of
  * {@code io.github.gilpatterns.gil} where the notebook ran CPython, prints its figures beside
- * the notebook's own and CPython's measured ones ({@code ../shared/reference/cpython/README.md})
- * as ratios, and ends with the lesson in one sentence. Where a notebook was wrong it says so
- * and shows the corrected experiment (notebook 000 timed only {@code start()}).
+ * the notebook's own and those CPython 3.11 measured on a 2-core machine, as ratios, and ends
+ * with the lesson in one sentence. Where a notebook was wrong it says so and shows the corrected
+ * experiment (notebook 000 timed only {@code start()}).
  *
  * <ul>
  *   <li>{@link io.github.gilpatterns.examples.Notebook000ThreadsCanHurt}: runthreads, start-only

@@ -72,10 +72,12 @@ class LauncherTest {
   }
 
   @Test
-  void findsNotebooksByNumberSeedOrClassName() {
+  void findsNotebooksByNumberTitleOrClassName() {
     assertEquals("001", Notebooks.find("1").orElseThrow().id());
     assertEquals("001", Notebooks.find("001").orElseThrow().id());
     assertEquals("003", Notebooks.find("003-overcoming").orElseThrow().id());
+    assertEquals("001", Notebooks.find("Way-One").orElseThrow().id());
+    assertTrue(Notebooks.find("way-two").isEmpty());
     assertEquals("004", Notebooks.find("Notebook004ThreadingModule").orElseThrow().id());
     assertTrue(Notebooks.find("7").isEmpty());
   }

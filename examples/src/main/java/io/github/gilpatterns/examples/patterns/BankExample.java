@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Seed notebook 002's "lock-sensitive creature": 4 threads make 100,000 random transfers between
+ * Notebook 002's "lock-sensitive creature": 4 threads make 100,000 random transfers between
  * 10 accounts, in a naive bank (shared plain memory) and in an owned bank (one thread owns the
  * balances). The naive bank's total drifts; the owned bank's never does.
  */

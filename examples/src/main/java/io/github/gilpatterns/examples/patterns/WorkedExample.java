@@ -4,7 +4,7 @@ import io.github.gilpatterns.patterns.HettingerExample;
 import java.io.PrintStream;
 
 /**
- * Raymond Hettinger's worked example from seed notebook 001: a counter manager and a print
+ * Raymond Hettinger's worked example of threading with queues: a counter manager and a print
  * manager, 10 workers each adding 1, joins in the Python's order. The output is the same on every
  * run: "Starting up", the counts 1 to 10 each with a dashed line, "Finishing up".
  *
