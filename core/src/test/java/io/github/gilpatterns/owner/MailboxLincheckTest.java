@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * acceptedCount}, {@code isEmpty} and {@code close} already count that element.
  * {@link #relaxedPollMayMissAnElementWhoseStoreIsInFlight()} shows that history.
  */
+@Tag("lincheck")
 class MailboxLincheckTest {
 
   /** The sequential specification, from Mailbox's documentation. */

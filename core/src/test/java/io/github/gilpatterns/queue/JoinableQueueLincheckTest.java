@@ -15,6 +15,7 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * program (an {@link ArrayDeque} plus the task count and shutdown rules of Python 3.13's
  * {@code queue.Queue}).
  */
+@Tag("lincheck")
 class JoinableQueueLincheckTest {
 
     /**
