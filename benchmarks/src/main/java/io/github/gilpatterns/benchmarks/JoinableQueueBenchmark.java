@@ -100,31 +100,32 @@ public class JoinableQueueBenchmark {
    */
   @Setup(Level.Trial)
   public void start(BenchmarkParams params) {
-    boolean taskDone = false;
-    switch (variant) {
-      case "joinableQueue":
-        taskDone = true;
-        joinable = JoinableQueue.bounded(CAPACITY);
-        queue = joinable;
-        break;
-      case "joinableQueueNoTaskDone":
-        joinable = JoinableQueue.bounded(CAPACITY);
-        queue = joinable;
-        break;
-      case "linkedBlockingQueue":
-        queue = new LinkedBlockingQueue<>(CAPACITY);
-        break;
-      case "arrayBlockingQueue":
-        queue = new ArrayBlockingQueue<>(CAPACITY);
-        break;
-      default:
-        throw new IllegalArgumentException("unknown variant " + variant);
-    }
+    queue = newQueue(variant, CAPACITY);
+    joinable = queue instanceof JoinableQueue ? (JoinableQueue<Object>) queue : null;
+    boolean taskDone = variant.equals("joinableQueue");
     for (int i = 0; i < params.getThreads(); i++) {
       Thread t = new Thread(taskDone ? this::consumeTaskDone : this::consume, "consumer-" + i);
       t.setDaemon(true);
       t.start();
       consumers.add(t);
+    }
+  }
+
+  /**
+   * The queue a {@code variant} names: {@code joinableQueue} and {@code joinableQueueNoTaskDone}
+   * are a bounded {@link JoinableQueue}, the others the JDK queue of that name.
+   */
+  static BlockingQueue<Object> newQueue(String variant, int capacity) {
+    switch (variant) {
+      case "joinableQueue":
+      case "joinableQueueNoTaskDone":
+        return JoinableQueue.bounded(capacity);
+      case "linkedBlockingQueue":
+        return new LinkedBlockingQueue<>(capacity);
+      case "arrayBlockingQueue":
+        return new ArrayBlockingQueue<>(capacity);
+      default:
+        throw new IllegalArgumentException("unknown variant " + variant);
     }
   }
 

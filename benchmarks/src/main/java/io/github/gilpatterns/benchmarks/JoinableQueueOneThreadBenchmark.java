@@ -1,9 +1,7 @@
 package io.github.gilpatterns.benchmarks;
 
 import io.github.gilpatterns.queue.JoinableQueue;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,25 +58,9 @@ public class JoinableQueueOneThreadBenchmark {
   /** Creates the queue. */
   @Setup(Level.Trial)
   public void create() {
-    switch (variant) {
-      case "joinableQueue":
-        taskDone = true;
-        joinable = JoinableQueue.bounded(CAPACITY);
-        queue = joinable;
-        break;
-      case "joinableQueueNoTaskDone":
-        joinable = JoinableQueue.bounded(CAPACITY);
-        queue = joinable;
-        break;
-      case "linkedBlockingQueue":
-        queue = new LinkedBlockingQueue<>(CAPACITY);
-        break;
-      case "arrayBlockingQueue":
-        queue = new ArrayBlockingQueue<>(CAPACITY);
-        break;
-      default:
-        throw new IllegalArgumentException("unknown variant " + variant);
-    }
+    queue = JoinableQueueBenchmark.newQueue(variant, CAPACITY);
+    joinable = queue instanceof JoinableQueue ? (JoinableQueue<Object>) queue : null;
+    taskDone = variant.equals("joinableQueue");
   }
 
   /**
