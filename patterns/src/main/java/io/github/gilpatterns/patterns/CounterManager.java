@@ -312,7 +312,9 @@ public final class CounterManager implements AutoCloseable {
   public List<Long> shutdownNow() {
     List<Long> deltas = new ArrayList<>();
     for (Consumer<? super State> message : owner.shutdownNow()) {
-      deltas.add(((Increment) message).delta);
+      if (message instanceof Increment) { // the others are count() queries, now cancelled
+        deltas.add(((Increment) message).delta);
+      }
     }
     return deltas;
   }

@@ -290,9 +290,11 @@ public final class KeyedCounterManager<K> implements AutoCloseable {
   public List<Map.Entry<K, Long>> shutdownNow() {
     List<Map.Entry<K, Long>> notApplied = new ArrayList<>();
     for (Consumer<? super Map<K, long[]>> message : owner.shutdownNow()) {
-      @SuppressWarnings("unchecked") // every message of this owner is an Increment
-      Increment increment = (Increment) message;
-      notApplied.add(new SimpleImmutableEntry<>(increment.key, increment.delta));
+      if (message instanceof KeyedCounterManager.Increment) { // the others are queries, cancelled
+        @SuppressWarnings("unchecked") // an Increment of this counter is an Increment<K>
+        Increment increment = (Increment) message;
+        notApplied.add(new SimpleImmutableEntry<>(increment.key, increment.delta));
+      }
     }
     return notApplied;
   }

@@ -63,6 +63,38 @@ class CounterManagerLifecycleTest {
   }
 
   @Test
+  void shutdownNowLeavesOutAWaitingCountWhichThenReadsTheFinalCount() throws Exception {
+    Blocking callback = new Blocking();
+    CounterManager counter = CounterManager.start("stop-while-counting", callback);
+    counter.increment(1);
+    await(callback.entered);
+    counter.increment(5);
+    AtomicReference<Object> counted = new AtomicReference<>();
+    Thread reader = new Thread(() -> {
+      try {
+        counted.set(counter.count()); // queued behind the increment of 5
+      } catch (Throwable e) {
+        counted.set(e);
+      }
+    }, "reader");
+    reader.start();
+    awaitWaiting(reader);
+    counter.increment(7);
+    assertEquals(List.of(5L, 7L), counter.shutdownNow());
+    joinOrFail(reader);
+    assertEquals(1L, counted.get(), "the cancelled count() reads the final count");
+  }
+
+  /** Waits, failing after the deadline, until {@code t} blocks (here: in a future's get()). */
+  private static void awaitWaiting(Thread t) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.DEADLINE_SECONDS);
+    while (t.getState() != Thread.State.WAITING) {
+      assertTrue(t.isAlive() && System.nanoTime() < deadline, t.getName() + " never blocked");
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
   void shutdownAppliesTheAcceptedIncrementsWithoutWaiting() throws Exception {
     Blocking callback = new Blocking();
     CounterManager counter = CounterManager.start("graceful", callback);
