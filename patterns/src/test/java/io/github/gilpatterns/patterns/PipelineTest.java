@@ -220,20 +220,16 @@ class PipelineTest {
 
   /** A stage function that blocks on its first item until released; throws if interrupted. */
   static final class Gate implements java.util.function.Function<Integer, Integer> {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch released = new CountDownLatch(1);
+    final TestThreads.Gate gate = new TestThreads.Gate();
+    final CountDownLatch entered = gate.entered;
+    final CountDownLatch released = gate.released;
     final AtomicBoolean interrupted = new AtomicBoolean();
 
     @Override
     public Integer apply(Integer i) {
-      if (entered.getCount() > 0) {
-        entered.countDown();
-        try {
-          released.await();
-        } catch (InterruptedException e) {
-          interrupted.set(true);
-          throw new IllegalStateException("interrupted on " + i, e);
-        }
+      if (gate.block()) {
+        interrupted.set(true);
+        throw new IllegalStateException("interrupted on " + i);
       }
       return i;
     }

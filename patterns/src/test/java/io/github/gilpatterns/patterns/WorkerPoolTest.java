@@ -290,20 +290,16 @@ class WorkerPoolTest {
 
   /** A handler that blocks on its first item until released, recording an interrupt. */
   static final class Blocking implements WorkerPool.Handler<Integer> {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch released = new CountDownLatch(1);
+    final TestThreads.Gate gate = new TestThreads.Gate();
+    final CountDownLatch entered = gate.entered;
+    final CountDownLatch released = gate.released;
     final AtomicBoolean interrupted = new AtomicBoolean();
     final ConcurrentLinkedQueue<Integer> handled = new ConcurrentLinkedQueue<>();
 
     @Override
     public void handle(Integer item, WorkerPool<Integer> pool) {
-      if (entered.getCount() > 0) {
-        entered.countDown();
-        try {
-          released.await();
-        } catch (InterruptedException e) {
-          interrupted.set(true);
-        }
+      if (gate.block()) {
+        interrupted.set(true);
       }
       handled.add(item);
     }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,12 +30,10 @@ class NaiveBankDemonstrationTest {
   static final int ACCOUNTS = 10;
   static final long OPENING = 1_000;
 
+  /** Accounts acct-0 .. acct-9 of 1,000 each, in order. */
   static Map<String, Long> opening() {
-    Map<String, Long> balances = new LinkedHashMap<>();
-    for (int i = 0; i < ACCOUNTS; i++) {
-      balances.put("acct-" + i, OPENING);
-    }
-    return balances;
+    return IntStream.range(0, ACCOUNTS).boxed().collect(Collectors.toMap(
+        i -> "acct-" + i, i -> OPENING, (a, b) -> a, LinkedHashMap::new));
   }
 
   /** Runs 4 threads of 25,000 random transfers each and waits for the threads to end. */
