@@ -1,28 +1,25 @@
 package io.github.gilpatterns.patterns;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Accounts holding money, and transfers between them; in two versions, an <em>owned</em> bank whose
- * balances belong to one thread and which never loses or creates money however many threads
- * transfer at once, and a <em>naive</em> bank whose balances are plain shared memory and which
- * does. Seed notebook 002 calls the naive one's author a "lock-sensitive creature": the GIL does
- * not make {@code balance -= amount} atomic in Python, and nothing does in Java.
+ * Accounts holding money, and transfers between them, where the balances belong to one thread:
+ * the bank never loses or creates money however many threads transfer at once. In Python, a dict
+ * of balances updated by several threads loses updates, since the GIL does not make
+ * {@code balance -= amount} atomic; in Java nothing does. The fix is the same in both: one thread
+ * owns the balances and the others send it transfers through a queue.
  *
  * <p>The Python, and the same thing in Java:
  *
  * <pre>{@code
- * # naive: every thread updates the dict        | Bank naive = Bank.naive(Map.of("a", 100L,
- * balances = {'a': 100, 'b': 100}               |                                "b", 100L));
- * def transfer(src, dst, amount):               | naive.transfer("a", "b", 10);
- *     if balances[src] >= amount:               | // read, check, write: two threads can read
- *         balances[src] -= amount               | // the same balance and both write theirs,
- *         balances[dst] += amount               | // and one update is lost
- *                                               |
- * # owned: one thread updates it, the others    | Bank bank = Bank.owned(Map.of("a", 100L,
+ * # one thread updates the balances, the others | Bank bank = Bank.owned(Map.of("a", 100L,
  * # send it transfers through a queue           |                              "b", 100L));
  * def bank_manager():                           | // the loop is the owner thread of `bank`
  *     while True:                               |
@@ -38,32 +35,33 @@ import java.util.concurrent.RejectedExecutionException;
  * <p><b>Accounts</b> are fixed when the bank is made (names mapped to non-negative opening
  * balances whose sum fits in a {@code long}), so whether an account exists is known at every call
  * without racing with anything. A bank's <em>total</em> is the sum of its balances; transfers
- * between accounts should never change it.
+ * between accounts never change it.
  *
  * <p><b>Transfers.</b> {@link #transfer(String, String, long)} moves {@code amount} from one account
  * to another if the source holds at least that much, and otherwise declines and changes nothing;
  * balances never go negative. The call checks its arguments first, on the calling thread: a
  * {@code null} or unknown account or a negative amount throws at once and changes no state, and so
- * does a call on a closed bank. Otherwise it returns a future that completes with {@code true}
- * when the money has moved, or {@code false} if the transfer was declined for insufficient funds.
- * An owned bank applies transfers on its thread, one at a time, in the order they were accepted; a
- * naive bank applies them on the calling thread and returns a completed future.
+ * does a call on a bank that is shut down. Otherwise it returns a future that completes with
+ * {@code true} when the money has moved, or {@code false} if the transfer was declined for
+ * insufficient funds. The bank applies transfers on its thread, one at a time, in the order they
+ * were accepted.
  *
- * <p><b>Reading.</b> {@link #balance(String)} and {@link #total()} of an owned bank ask its thread
- * and wait, so they include every transfer accepted before the call, and {@code total()} is a
- * consistent snapshot (no transfer is half applied). Those of a naive bank read shared memory that
- * other threads may be writing. Both keep working after {@link #close()}, returning the final
- * values.
+ * <p><b>Reading.</b> {@link #balance(String)}, {@link #total()} and {@link #balances()} ask the
+ * bank's thread and wait, so they include every transfer accepted before the call, and
+ * {@code total()} is a consistent snapshot (no transfer is half applied). They keep working after
+ * the bank has shut down: they wait until its thread has ended and return the final values.
  *
- * <p><b>Closing.</b> {@link #close()} stops accepting transfers (later calls throw
- * {@link RejectedExecutionException}) and, for an owned bank, applies every transfer already
- * accepted and ends the bank's thread.
+ * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
+ * {@link #shutdown()} stops accepting transfers (later calls throw
+ * {@link RejectedExecutionException}) and lets the accepted ones be applied; {@link #shutdownNow()}
+ * also returns the accepted transfers that will never be applied (their futures are cancelled);
+ * {@link #awaitTermination(long, TimeUnit)} waits for the bank's thread to end; {@link #close()}
+ * is shutdown and wait, and never drops an accepted transfer.
  *
- * <p><b>Memory consistency effects:</b> for an owned bank, actions in a thread prior to
- * {@code transfer} happen-before the transfer is applied, and its application happens-before its
- * future completes, {@code join()} returns in a thread that called it after the transfer, and
- * {@code balance}, {@code total} return values that include it. A naive bank gives no such
- * guarantee at all: that is the point of it.
+ * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code transfer} happen-before
+ * the transfer is applied, and its application happens-before its future completes,
+ * {@code join()} returns in a thread that called it after the transfer, and {@code balance},
+ * {@code total}, {@code balances} return values that include it.
  */
 public interface Bank extends AutoCloseable {
 
@@ -97,22 +95,6 @@ public interface Bank extends AutoCloseable {
   }
 
   /**
-   * Opens a naive bank with the given accounts: plain shared memory that every transferring
-   * thread reads and writes with no synchronization. Correct on one thread; under several it
-   * loses and creates money (lost updates) and readers may see stale or half-applied balances. It
-   * exists to be compared with {@link #owned(Map)}; do not use it for anything else.
-   *
-   * @param openingBalances account names and their opening balances; copied
-   * @return the naive bank
-   * @throws NullPointerException if the map, a name or a balance is {@code null}
-   * @throws IllegalArgumentException if the map is empty, a balance is negative or the balances
-   *     add up to more than {@link Long#MAX_VALUE}
-   */
-  static Bank naive(Map<String, Long> openingBalances) {
-    return new NaiveBank(new Accounts(openingBalances));
-  }
-
-  /**
    * Returns the names of the accounts, in the order of the opening map.
    *
    * @return an unmodifiable set of the account names
@@ -140,70 +122,143 @@ public interface Bank extends AutoCloseable {
    * @throws NullPointerException if {@code from} or {@code to} is {@code null}; nothing changes
    * @throws IllegalArgumentException if {@code from} or {@code to} is not an account of this bank,
    *     or {@code amount} is negative; nothing changes
-   * @throws RejectedExecutionException if this bank is closed; nothing changes
+   * @throws RejectedExecutionException if this bank is shut down; nothing changes
    */
   ListenableFuture<Boolean> transfer(String from, String to, long amount);
 
   /**
-   * Returns the balance of {@code account}. An owned bank's answer includes every transfer
-   * accepted before the call; a naive bank's is whatever the calling thread happens to read.
+   * Returns the balance of {@code account}, including every transfer accepted before the call.
+   * After a shutdown, waits until the bank's thread has ended and returns the final balance.
    *
    * @param account the account
    * @return its balance
    * @throws NullPointerException if {@code account} is {@code null}
    * @throws IllegalArgumentException if {@code account} is not an account of this bank
-   * @throws IllegalStateException if called on an owned bank's own thread
-   * @throws InterruptedException if the calling thread is interrupted while waiting for an owned
+   * @throws IllegalStateException if called on the bank's own thread
+   * @throws InterruptedException if the calling thread is interrupted while waiting for the
    *     bank's answer (its interrupt status is cleared)
    */
   long balance(String account) throws InterruptedException;
 
   /**
-   * Returns the sum of all balances. An owned bank's is a consistent snapshot including every
-   * transfer accepted before the call, and always equals {@link #openingTotal()}; a naive bank's
-   * drifts away from it under threads.
+   * Returns the sum of all balances: a consistent snapshot including every transfer accepted
+   * before the call, so always {@link #openingTotal()}. After a shutdown, waits until the bank's
+   * thread has ended and returns the final sum.
    *
    * @return the sum of the balances
-   * @throws IllegalStateException if called on an owned bank's own thread
-   * @throws InterruptedException if the calling thread is interrupted while waiting for an owned
+   * @throws IllegalStateException if called on the bank's own thread
+   * @throws InterruptedException if the calling thread is interrupted while waiting for the
    *     bank's answer (its interrupt status is cleared)
    */
   long total() throws InterruptedException;
 
   /**
-   * Returns every balance, by account name, in the order of {@link #accounts()}: for an owned
-   * bank a consistent snapshot including every transfer accepted before the call.
+   * Returns every balance, by account name, in the order of {@link #accounts()}: a consistent
+   * snapshot including every transfer accepted before the call. After a shutdown, waits until the
+   * bank's thread has ended and returns the final balances.
    *
    * @return an unmodifiable map of the balances
-   * @throws IllegalStateException if called on an owned bank's own thread
-   * @throws InterruptedException if the calling thread is interrupted while waiting for an owned
+   * @throws IllegalStateException if called on the bank's own thread
+   * @throws InterruptedException if the calling thread is interrupted while waiting for the
    *     bank's answer (its interrupt status is cleared)
    */
   Map<String, Long> balances() throws InterruptedException;
 
   /**
    * Waits until every transfer accepted (from any thread) before this call has been applied,
-   * like {@code transfers.join()}. A naive bank applies transfers on the caller's thread, so
-   * for it this returns at once (and guarantees nothing about what other threads see).
+   * like {@code transfers.join()}.
    *
-   * @throws IllegalStateException if called on an owned bank's own thread
+   * @throws IllegalStateException if called on the bank's own thread, or if some of those
+   *     transfers will never be applied ({@link #shutdownNow()})
    * @throws InterruptedException if the calling thread is interrupted while waiting (its
    *     interrupt status is cleared)
    */
   void join() throws InterruptedException;
 
   /**
-   * Stops accepting transfers; an owned bank then applies every transfer already accepted and
-   * ends its thread, waiting for it (not interruptibly: an interrupt is kept and set again on
-   * return). Idempotent.
+   * Stops accepting transfers; the accepted ones are still applied, then the bank's thread ends.
+   * Does not wait. Idempotent; any thread may call it.
+   */
+  void shutdown();
+
+  /**
+   * Stops accepting transfers, and returns the accepted transfers that will never be applied, in
+   * the order they would have been; their futures are cancelled. Waits for the transfer being
+   * applied to finish (only the bank's thread touches the balances), not interruptibly: an
+   * interrupt is kept and set again on return.
+   *
+   * @return the transfers never applied
+   */
+  @CanIgnoreReturnValue
+  List<Transfer> shutdownNow();
+
+  /**
+   * Blocks until the bank's thread has ended after a shutdown, the timeout elapses, or the calling
+   * thread is interrupted.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if the thread has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException if called on the bank's own thread, or if that thread ended
+   *     unexpectedly
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException;
+
+  /**
+   * Blocks until the bank's thread has ended after a shutdown, the timeout elapses, or the calling
+   * thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @return {@code true} if the thread has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code timeout} is {@code null}
+   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+  /**
+   * Shuts down, lets every accepted transfer be applied and waits until the bank's thread has
+   * ended. Unlike {@code ExecutorService.close()}, an interrupt does not stop the bank (no
+   * accepted transfer is dropped): it is kept and set again on return. Idempotent. Called on the
+   * bank's own thread (from a listener), it shuts down and returns at once.
    */
   @Override
   void close();
 
   /**
-   * Returns whether {@link #close()} has been called.
+   * Returns whether this bank has been shut down.
    *
-   * @return {@code true} if this bank no longer accepts transfers
+   * @return {@code true} if it no longer accepts transfers
    */
-  boolean isClosed();
+  boolean isShutdown();
+
+  /**
+   * Returns whether the bank's thread has ended after a shutdown.
+   *
+   * @return {@code true} once it has
+   */
+  boolean isTerminated();
+
+  /**
+   * Returns whether this bank no longer accepts transfers.
+   *
+   * @return {@code true} after a shutdown
+   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
+   */
+  @Deprecated
+  default boolean isClosed() {
+    return isShutdown();
+  }
+
+  /**
+   * A transfer accepted by {@link Bank#transfer(String, String, long)}, as
+   * {@link Bank#shutdownNow()} returns those never applied.
+   *
+   * @param from the account the money was to come from
+   * @param to the account it was to go to
+   * @param amount how much
+   */
+  record Transfer(String from, String to, long amount) {}
 }

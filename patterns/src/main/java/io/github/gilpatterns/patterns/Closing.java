@@ -12,6 +12,12 @@ final class Closing {
 
   private Closing() {}
 
+  /** An {@code awaitTermination(long, TimeUnit)}. */
+  @FunctionalInterface
+  interface Termination {
+    boolean await(long timeout, TimeUnit unit) throws InterruptedException;
+  }
+
   /**
    * Shuts {@code owner} down and waits until its thread has ended, every accepted message run; an
    * interrupt while waiting is kept and set again on return. On the owner thread itself it only
@@ -23,18 +29,27 @@ final class Closing {
     if (owner.isOwnerThread()) {
       return;
     }
+    awaitTerminationUninterruptibly(owner::awaitTermination);
+    owner.close(); // terminated: joins the thread, so none is left running
+  }
+
+  /**
+   * Waits until {@code termination} reports the end, however long that takes; an interrupt while
+   * waiting is kept and set again on return. Returns also if the thread ended unexpectedly
+   * ({@code IllegalStateException}: that end was logged).
+   */
+  static void awaitTerminationUninterruptibly(Termination termination) {
     boolean interrupted = false;
     boolean ended = false;
     while (!ended) {
       try {
-        ended = owner.awaitTermination(1L, TimeUnit.DAYS);
+        ended = termination.await(1L, TimeUnit.DAYS);
       } catch (InterruptedException e) {
         interrupted = true;
       } catch (IllegalStateException endedUnexpectedly) {
         ended = true;
       }
     }
-    owner.close(); // terminated: joins the thread, so none is left running
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

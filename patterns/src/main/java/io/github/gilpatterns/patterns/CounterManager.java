@@ -63,7 +63,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Listening.</b> {@link #start(String, LongConsumer)} takes a callback that the
  * counter-manager thread calls with the new count after every increment, before it applies the
  * next one: it sees every count, in order. This is where Hettinger's counter manager puts its
- * print job on the print queue; see {@link HettingerExample}. A callback that throws is logged
+ * print job on the print queue. A callback that throws is logged
  * (a {@code WARNING}) and the counter carries on (the increment stays applied).
  *
  * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:

@@ -3,15 +3,22 @@ package io.github.gilpatterns.patterns;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.SettableFuture;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.owner.Owner;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The owned {@link Bank}: the balances are an array that only the bank's {@link Owner} thread
- * touches; a transfer is an {@code ask} that checks and moves the money in one message.
+ * touches; a transfer is one message that checks and moves the money.
  */
 final class OwnedBank implements Bank {
 
@@ -20,9 +27,45 @@ final class OwnedBank implements Bank {
    * checked on the caller's thread against the immutable Accounts, so a refused call never
    * reaches the mailbox; the owner only ever sees valid indices and non-negative amounts. Since
    * balances start non-negative, never go negative, and their sum is fixed at the opening total
-   * (<= Long.MAX_VALUE), no balance can overflow. Reads go through Queries, so they work after
-   * close() (through the owner's final-state read).
+   * (<= Long.MAX_VALUE), no balance can overflow. A transfer is a Move message that carries its
+   * accounts, amount and future, so that shutdownNow() can say which transfers never ran and
+   * cancel their futures. Reads go through Queries, so they work after the owner has terminated
+   * (through the owner's final-state read): the bank keeps no second reference to the balances.
    */
+
+  /** One accepted transfer; runs on the owner thread. */
+  private final class Move implements Consumer<long[]> {
+    final int from;
+    final int to;
+    final long amount;
+    final SettableFuture<Boolean> outcome = SettableFuture.create();
+
+    Move(int from, int to, long amount) {
+      this.from = from;
+      this.to = to;
+      this.amount = amount;
+    }
+
+    @Override
+    public void accept(long[] b) {
+      if (b[from] < amount) {
+        outcome.set(Boolean.FALSE);
+        return;
+      }
+      b[from] -= amount;
+      b[to] += amount;
+      outcome.set(Boolean.TRUE); // a direct listener that throws goes to the owner's handler
+    }
+
+    Transfer toTransfer() {
+      return new Transfer(accounts.name(from), accounts.name(to), amount);
+    }
+
+    @Override
+    public String toString() {
+      return "transfer(" + accounts.name(from) + " -> " + accounts.name(to) + ", " + amount + ")";
+    }
+  }
 
   private final Accounts accounts;
   private final Owner<long[]> owner;
@@ -48,14 +91,9 @@ final class OwnedBank implements Bank {
     final int f = accounts.index(from, "from");
     final int t = accounts.index(to, "to");
     Accounts.checkAmount(amount);
-    return owner.ask(b -> {
-      if (b[f] < amount) {
-        return Boolean.FALSE;
-      }
-      b[f] -= amount;
-      b[t] += amount;
-      return Boolean.TRUE;
-    });
+    Move move = new Move(f, t, amount);
+    owner.tell(move);
+    return move.outcome;
   }
 
   @Override
@@ -97,13 +135,47 @@ final class OwnedBank implements Bank {
   }
 
   @Override
+  public void shutdown() {
+    owner.shutdown();
+  }
+
+  @Override
+  @CanIgnoreReturnValue
+  public List<Transfer> shutdownNow() {
+    List<Transfer> never = new ArrayList<>();
+    for (Consumer<? super long[]> message : owner.shutdownNow()) {
+      if (message instanceof Move) { // the others are reads, whose futures the owner cancelled
+        Move move = (Move) message;
+        move.outcome.cancel(false);
+        never.add(move.toTransfer());
+      }
+    }
+    return never;
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return owner.awaitTermination(timeout, unit);
+  }
+
+  @Override
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return owner.awaitTermination(timeout);
+  }
+
+  @Override
   public void close() {
     Closing.closeRunningEverything(owner);
   }
 
   @Override
-  public boolean isClosed() {
+  public boolean isShutdown() {
     return owner.isShutdown();
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return owner.isTerminated();
   }
 
   @Override

@@ -2,21 +2,27 @@ package io.github.gilpatterns.patterns;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.gilpatterns.owner.Owner;
-import java.lang.System.Logger.Level;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import io.github.gilpatterns.owner.SerialExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A chain of stages, each run by its own {@link Owner} thread (or, for a <em>keyed</em> stage,
- * several), connected by the owners' mailboxes: an item submitted to the pipeline goes through
- * every stage's function in turn and ends in the sink. Hettinger's rule applied to a whole flow:
- * each stage's thread owns what it touches and talks to the next stage only through its queue.
+ * A chain of stages, each run by its own {@link SerialExecutor} thread (or, for a <em>keyed</em>
+ * stage, one per key partition), connected by their mailboxes: an item submitted to the pipeline
+ * goes through every stage's function in turn and ends in the sink. Hettinger's rule applied to a
+ * whole flow: each stage's thread owns what it touches and talks to the next stage only through
+ * its queue.
  *
  * <p>The Python, and the same thing in Java:
  *
@@ -48,9 +54,9 @@ import java.util.function.Function;
  *
  * <p><b>Delivery.</b> Every item accepted by {@link #submit(Object)} goes through each stage
  * exactly once and reaches the sink exactly once, unless a stage drops it (returns {@code null}) or
- * fails on it (throws; the failure goes to the {@link ErrorHandler}, by default a
+ * fails on it (throws; the failure goes to the {@link FailureHandler}, by default a
  * {@link System.Logger} {@code WARNING}, and the item goes no further). Nothing accepted is lost
- * on {@link #close()}.
+ * on {@link #shutdown()} or {@link #close()}.
  *
  * <p><b>Order.</b> If {@code submit(a)} returns before {@code submit(b)} is called (for example,
  * both from one thread), then {@code b} reaches the sink after {@code a} provided that, at every
@@ -62,10 +68,14 @@ import java.util.function.Function;
  * set; then {@code submit} blocks while the first stage's mailbox is full, and each stage blocks
  * while the next one's is full.
  *
- * <p><b>Closing.</b> {@link #close()} stops accepting items (later calls to {@code submit} throw
- * {@link RejectedExecutionException}), then closes the stages in order, each after it has
- * processed everything it accepted and handed it on, so every accepted item reaches the sink (or
- * is dropped or fails), and ends every thread. The threads are not daemons.
+ * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names:
+ * {@link #shutdown()} stops accepting items (later calls to {@code submit} throw
+ * {@link RejectedExecutionException}) and returns; the stages then end in order, each once the
+ * stage before it has ended and it has processed and handed on everything it accepted, so every
+ * accepted item reaches the sink (or is dropped or fails). {@link #shutdownNow()} stops every
+ * stage at once and returns the items that had not come out of the pipeline.
+ * {@link #awaitTermination(long, TimeUnit)} waits for every thread to end; {@link #close()} is
+ * shutdown and wait, and never drops an accepted item. The threads are not daemons.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code submit(item)}
  * happen-before every stage's processing of that item, each stage's processing of it
@@ -77,21 +87,31 @@ import java.util.function.Function;
 public final class Pipeline<I> implements AutoCloseable {
 
   /*
-   * Implementation overview. Each stage is 1 (plain, sink) or N (keyed) Owner<Stage> threads with
-   * FIFO mailboxes. Stage.send(item) picks the owner (owner 0, or the keyed owner by a spread
-   * hash of the key) and tells it a message that applies the function and sends the result to
-   * the next stage; the next stage's send therefore runs on this stage's owner thread, so for
-   * one pair of owners the items arrive in the order this owner produced them (Owner's per-sender
-   * FIFO). That, with one owner per key, gives the order promise.
+   * Implementation overview. Each stage is 1 (plain, sink) or N (keyed) SerialExecutors with
+   * FIFO mailboxes; an executor has no state of its own, so the N runners of a keyed stage share
+   * nothing but the stage's (thread-safe) function. Stage.send(hop) picks the runner (runner 0,
+   * or the keyed runner by a spread hash of the key) and executes a Hop on it: a task that
+   * applies the function and sends the result to the next stage; the next stage's send therefore
+   * runs on this stage's thread, so for one pair of runners the items arrive in the order this
+   * runner produced them (per-sender FIFO). That, with one runner per key, gives the order
+   * promise. A Hop carries the submitted item along, so shutdownNow() can return it.
    *
-   * join() joins the stages in order, every owner of a stage before the next stage: an item
-   * submitted before join() is, once stage k's owners are joined, either finished at stage k or
-   * already told to stage k+1, before stage k+1's join starts, so stage k+1's join waits for it
-   * (the Python chain lines.join(); parsed.join(); ...).
+   * join() joins the stages in order, every runner of a stage before the next stage: an item
+   * submitted before join() is, once stage k's runners are joined, either finished at stage k or
+   * already executed on stage k+1, before stage k+1's join starts, so stage k+1's join waits for
+   * it (the Python chain lines.join(); parsed.join(); ...).
    *
-   * close() closes the stages in the same order: closing stage k's owners returns once their
-   * threads have ended, after every accepted item was processed and handed to stage k+1, which is
-   * still open; so no hand-off is ever refused.
+   * shutdown() must end stage k+1 only after stage k can hand it nothing more. Each stage counts
+   * its items in flight (incremented before the hand-off, decremented once its Hop has run, after
+   * that Hop's own hand-off to the next stage) and has an upstreamDone flag, set for stage 0 by
+   * shutdown() and for stage k+1 when stage k ends. Whichever of "count reaches 0" and "flag set"
+   * happens second sees the other (both are sequentially consistent atomics) and ends the stage:
+   * shuts its runners down (they are idle or finishing the Hop that ended it) and sets the next
+   * stage's flag. submit() counts its item in before it checks the shutdown flag, so a submit
+   * either is refused or keeps stage 0 open until its Hop has run. Hence no hand-off is refused.
+   *
+   * shutdownNow() stops the stages in order: a runner's shutdownNow() waits for its running Hop,
+   * whose hand-off goes to the next stage, still open; then that stage is stopped.
    */
 
   private static final System.Logger LOG = System.getLogger(Pipeline.class.getName());
@@ -102,21 +122,20 @@ public final class Pipeline<I> implements AutoCloseable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final ErrorHandler errorHandler;
-  private volatile boolean closed;
+  private final FailureHandler failureHandler;
+  private volatile boolean shutdown;
 
-  private Pipeline(String name, List<StageSpec> specs, int mailboxCapacity,
-      ErrorHandler errorHandler) {
-    this.name = name;
-    this.errorHandler = errorHandler;
+  private Pipeline(Builder<I, ?> builder, List<StageSpec> specs) {
+    this.name = builder.name;
+    this.failureHandler = builder.failureHandler;
     List<Stage> stages = new ArrayList<>(specs.size());
     try {
       for (StageSpec spec : specs) {
-        stages.add(new Stage(spec, name + "." + spec.name, mailboxCapacity));
+        stages.add(new Stage(spec, name + "." + spec.name, builder));
       }
     } catch (RuntimeException | Error e) { // could not start a thread: end those that started
       for (Stage stage : stages) {
-        stage.owners.forEach(Owner::close);
+        stage.runners.forEach(SerialExecutor::close);
       }
       throw e;
     }
@@ -133,7 +152,7 @@ public final class Pipeline<I> implements AutoCloseable {
    *
    * @param name the pipeline's name
    * @param <I> the type of the items submitted
-   * @return a new builder with no stages, unbounded mailboxes and a logging error handler
+   * @return a new builder with no stages, unbounded mailboxes and a logging failure handler
    * @throws NullPointerException if {@code name} is {@code null}
    */
   public static <I> Builder<I, I> builder(String name) {
@@ -147,7 +166,7 @@ public final class Pipeline<I> implements AutoCloseable {
    *
    * @param item the item
    * @throws NullPointerException if {@code item} is {@code null}; nothing is submitted
-   * @throws RejectedExecutionException if this pipeline is closed, or if the calling thread is
+   * @throws RejectedExecutionException if this pipeline is shut down, or if the calling thread is
    *     interrupted while waiting for room (its interrupt status is set again); nothing is
    *     submitted
    * @throws RuntimeException whatever a keyed first stage's key function throws; nothing is
@@ -155,34 +174,133 @@ public final class Pipeline<I> implements AutoCloseable {
    */
   public void submit(I item) {
     requireNonNull(item, "item");
-    if (closed) {
-      throw new RejectedExecutionException("pipeline " + name + " is closed");
+    first.inFlight.incrementAndGet(); // before the check: see the implementation overview
+    try {
+      if (shutdown) {
+        throw new RejectedExecutionException("pipeline " + name + " is shut down");
+      }
+      first.send(new Hop(first, item, item));
+    } catch (Throwable refused) {
+      first.finished();
+      throw refused;
     }
-    first.send(item);
   }
 
   /**
    * Waits until every item submitted (by any thread) before this call has gone through the whole
    * pipeline: reached the sink, been dropped, or failed. Items submitted during the call may or may
-   * not have. Returns at once after {@link #close()} has completed.
+   * not have.
    *
-   * @throws IllegalStateException if called on one of this pipeline's threads
+   * @throws IllegalStateException if called on one of this pipeline's threads, or if some of
+   *     those items will never go through ({@link #shutdownNow()})
    * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
    *     status is cleared)
    */
   public void join() throws InterruptedException {
     checkNotStageThread("join()");
     for (Stage stage : stages) {
-      for (Owner<Stage> owner : stage.owners) {
-        owner.join();
+      for (SerialExecutor runner : stage.runners) {
+        runner.join();
       }
     }
   }
 
   /**
-   * Stops accepting items, lets every stage process and hand on everything it accepted, and waits
-   * for every thread of the pipeline to end. Idempotent. The wait is not interruptible (accepted
-   * items are never dropped); an interrupt during it is kept and set again on return.
+   * Stops accepting items; every stage still processes and hands on everything it accepted, then
+   * ends, in order. Does not wait. Idempotent; any thread may call it, a stage's included.
+   */
+  public void shutdown() {
+    shutdown = true;
+    first.upstreamDone();
+  }
+
+  /**
+   * Stops accepting items and stops every stage, in order, and returns the submitted items that
+   * had not come out of the pipeline (reached the sink, been dropped or failed): each as it was
+   * submitted, though the stages before the one where it waited have processed it. The items
+   * waiting at later stages come first; within a stage, those of one key partition are in order.
+   * Waits for each stage's running function to return (it is interrupted), not interruptibly: an
+   * interrupt of the calling thread is kept and set again on return.
+   *
+   * @return the items that will never come out of the pipeline
+   * @throws IllegalStateException if called on one of this pipeline's threads (the stages
+   *     upstream of the caller would wait for the caller)
+   */
+  @CanIgnoreReturnValue
+  public List<I> shutdownNow() {
+    checkNotStageThread("shutdownNow()");
+    shutdown = true;
+    List<List<I>> perStage = new ArrayList<>();
+    for (Stage stage : stages) {
+      stage.ended.set(true);
+      List<I> never = new ArrayList<>();
+      for (SerialExecutor runner : stage.runners) {
+        for (Runnable task : runner.shutdownNow()) {
+          never.add(((Hop) task).submitted);
+        }
+      }
+      perStage.add(never);
+    }
+    List<I> never = new ArrayList<>();
+    for (int i = perStage.size() - 1; i >= 0; i--) {
+      never.addAll(perStage.get(i));
+    }
+    return never;
+  }
+
+  /**
+   * Blocks until every thread of this pipeline has ended after a shutdown, the timeout elapses,
+   * or the calling thread is interrupted.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if every thread has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException if called on one of this pipeline's threads, or if one of them
+   *     ended unexpectedly
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + requireNonNull(unit, "unit").toNanos(timeout);
+    checkNotStageThread("awaitTermination(..)");
+    for (Stage stage : stages) {
+      for (SerialExecutor runner : stage.runners) {
+        if (!runner.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Blocks until every thread of this pipeline has ended after a shutdown, the timeout elapses,
+   * or the calling thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @return {@code true} if every thread has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code timeout} is {@code null}
+   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return awaitTermination(saturatedNanos(requireNonNull(timeout, "timeout")),
+        TimeUnit.NANOSECONDS);
+  }
+
+  private static long saturatedNanos(Duration timeout) {
+    try {
+      return timeout.toNanos();
+    } catch (ArithmeticException overflow) {
+      return timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Shuts down, lets every stage process and hand on everything it accepted, and waits for every
+   * thread of the pipeline to end. Idempotent. Unlike {@code ExecutorService.close()}, the wait is
+   * not interruptible (accepted items are never dropped); an interrupt during it is kept and set
+   * again on return.
    *
    * @throws IllegalStateException if called on one of this pipeline's threads (closing the stages
    *     upstream of the caller would wait for the caller)
@@ -190,32 +308,60 @@ public final class Pipeline<I> implements AutoCloseable {
   @Override
   public void close() {
     checkNotStageThread("close()");
-    closed = true;
+    shutdown();
     for (Stage stage : stages) {
-      for (Owner<Stage> owner : stage.owners) {
-        Closing.closeRunningEverything(owner);
+      for (SerialExecutor runner : stage.runners) {
+        Closing.awaitTerminationUninterruptibly(runner::awaitTermination);
+        runner.close(); // terminated: returns at once
       }
     }
   }
 
   private void checkNotStageThread(String what) {
     for (Stage stage : stages) {
-      for (Owner<Stage> owner : stage.owners) {
-        if (owner.isOwnerThread()) {
+      for (SerialExecutor runner : stage.runners) {
+        if (runner.isExecutorThread()) {
           throw new IllegalStateException(
-              what + " called on thread " + owner.name() + " of pipeline " + name);
+              what + " called on thread " + runner.name() + " of pipeline " + name);
         }
       }
     }
   }
 
   /**
-   * Returns whether {@link #close()} has been called.
+   * Returns whether this pipeline has been shut down.
    *
-   * @return {@code true} if this pipeline no longer accepts items
+   * @return {@code true} if it no longer accepts items
    */
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  /**
+   * Returns whether this pipeline no longer accepts items.
+   *
+   * @return {@code true} after a shutdown
+   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
+   */
+  @Deprecated
   public boolean isClosed() {
-    return closed;
+    return shutdown;
+  }
+
+  /**
+   * Returns whether every thread of this pipeline has ended after a shutdown.
+   *
+   * @return {@code true} once they all have
+   */
+  public boolean isTerminated() {
+    for (Stage stage : stages) {
+      for (SerialExecutor runner : stage.runners) {
+        if (!runner.isTerminated()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -265,90 +411,120 @@ public final class Pipeline<I> implements AutoCloseable {
     for (int i = 0; i < stages.size(); i++) {
       Stage stage = stages.get(i);
       s.append(i == 0 ? "" : " -> ").append(stage.name);
-      if (stage.owners.size() > 1) {
-        s.append(" x").append(stage.owners.size());
+      if (stage.runners.size() > 1) {
+        s.append(" x").append(stage.runners.size());
       }
     }
-    return s.append(", delivered=").append(delivered()).append(closed ? ", closed]" : "]")
+    return s.append(", delivered=").append(delivered()).append(shutdown ? ", shut down]" : "]")
         .toString();
   }
 
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * Receives the failures of stage functions, key functions and the sink. Called on the thread of
-   * the stage that failed (for a key function, the thread of the stage before it), before that
-   * stage takes its next item. If it throws, that is logged and the pipeline carries on.
+   * Receives the failures of stage functions, key functions and the sink: a
+   * {@link FailureHandler} whose {@code source} is the name of the stage that failed. Called on
+   * the thread of the stage that failed (for a key function, the thread of the stage before it),
+   * before that stage takes its next item.
+   *
+   * @deprecated use {@link FailureHandler}, the one shape of every pattern's failure handler;
+   *     {@link Builder#onError} takes either
    */
+  @Deprecated
   @FunctionalInterface
-  public interface ErrorHandler {
+  public interface ErrorHandler extends FailureHandler {}
 
-    /**
-     * Handles the failure of one item at one stage.
-     *
-     * @param stage the name of the stage whose function (or key function) threw
-     * @param item the item it threw on
-     * @param failure what it threw
-     */
-    void handle(String stage, Object item, Throwable failure);
+  /** One item at one stage: a task on one of the stage's runners. */
+  private final class Hop implements Runnable {
+    final Stage stage;
+    final Object value;
+    final I submitted;
+
+    Hop(Stage stage, Object value, I submitted) {
+      this.stage = stage;
+      this.value = value;
+      this.submitted = submitted;
+    }
+
+    @Override
+    public void run() {
+      try {
+        stage.process(this);
+      } finally {
+        stage.finished();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return stage.name + "(" + value + ")";
+    }
   }
 
-  private static void logFailure(String stage, Object item, Throwable failure) {
-    LOG.log(Level.WARNING, () -> "pipeline stage " + stage + " failed on " + item, failure);
-  }
-
-  /** One stage: its function, its owners, and where its results go. */
+  /** One stage: its function, its runners, and where its results go. */
   private final class Stage {
     final String name;
     final Function<Object, ?> function;
     /** The key function of a keyed stage; {@code null} for a plain stage or the sink. */
-    final Function<Object, ?> key;
+    final @Nullable Function<Object, ?> key;
     final boolean sink;
-    final List<Owner<Stage>> owners;
-    Stage next;
+    final List<SerialExecutor> runners;
+    @Nullable Stage next;
+    /** Items handed to this stage whose Hop has not finished running. */
+    final AtomicLong inFlight = new AtomicLong();
+    /** Set once the stage before (or, for the first, submit) can hand this stage nothing more. */
+    volatile boolean upstreamDone;
+    /** Set by whoever ends this stage, once. */
+    final AtomicBoolean ended = new AtomicBoolean();
 
-    Stage(StageSpec spec, String threadPrefix, int mailboxCapacity) {
+    Stage(StageSpec spec, String threadPrefix, Builder<I, ?> builder) {
       this.name = spec.name;
       this.function = spec.function;
       this.key = spec.key;
       this.sink = spec.sink;
-      List<Owner<Stage>> owners = new ArrayList<>(spec.parallelism);
+      List<SerialExecutor> runners = new ArrayList<>(spec.parallelism);
       try {
         for (int i = 0; i < spec.parallelism; i++) {
-          Owner.Builder<Stage> builder = Owner.builder(this)
+          SerialExecutor.Builder runner = SerialExecutor.builder()
               .name(spec.parallelism == 1 ? threadPrefix : threadPrefix + "-" + i);
-          if (mailboxCapacity > 0) {
-            builder.mailboxCapacity(mailboxCapacity);
+          if (builder.mailboxCapacity > 0) {
+            runner.mailboxCapacity(builder.mailboxCapacity);
           }
-          owners.add(builder.start());
+          if (builder.threadFactory != null) {
+            runner.threadFactory(builder.threadFactory);
+          }
+          runners.add(runner.start());
         }
       } catch (RuntimeException | Error e) {
-        owners.forEach(Owner::close);
+        runners.forEach(SerialExecutor::close);
         throw e;
       }
-      this.owners = List.copyOf(owners);
+      this.runners = List.copyOf(runners);
     }
 
-    /** Sends {@code item} to the owner that handles it; runs on the previous stage's thread. */
-    void send(Object item) {
-      Owner<Stage> owner;
+    /**
+     * Runs {@code hop} on the runner that handles its value; called on the previous stage's
+     * thread (or the submitter's), with {@link #inFlight} already counting it.
+     */
+    void send(Hop hop) {
+      SerialExecutor runner;
       if (key == null) {
-        owner = owners.get(0);
+        runner = runners.get(0);
       } else {
-        int h = Objects.hashCode(key.apply(item));
+        int h = Objects.hashCode(key.apply(hop.value));
         h ^= h >>> 16;
-        owner = owners.get(Math.floorMod(h, owners.size()));
+        runner = runners.get(Math.floorMod(h, runners.size()));
       }
-      owner.tell(s -> s.process(item));
+      runner.execute(hop);
     }
 
-    /** Runs on one of this stage's owner threads. */
-    void process(Object item) {
+    /** Runs on one of this stage's threads. */
+    void process(Hop hop) {
       Object result;
       try {
-        result = function.apply(item);
+        result = function.apply(hop.value);
       } catch (Throwable failure) {
-        fail(name, item, failure);
+        fail(name, hop.value, failure);
         return;
       }
       if (sink) {
@@ -359,33 +535,51 @@ public final class Pipeline<I> implements AutoCloseable {
         dropped.incrementAndGet();
         return;
       }
+      Stage to = requireNonNull(next);
+      to.inFlight.incrementAndGet();
       try {
-        next.send(result);
+        to.send(new Hop(to, result, hop.submitted));
       } catch (Throwable failure) { // the next stage's key function threw
-        fail(next.name, result, failure);
+        to.finished();
+        fail(to.name, result, failure);
+      }
+    }
+
+    /** One item handed to this stage is done with (run, or refused). */
+    void finished() {
+      if (inFlight.decrementAndGet() == 0 && upstreamDone) {
+        end();
+      }
+    }
+
+    /** Nothing more will be handed to this stage. */
+    void upstreamDone() {
+      upstreamDone = true;
+      if (inFlight.get() == 0) {
+        end();
+      }
+    }
+
+    private void end() {
+      if (ended.compareAndSet(false, true)) {
+        runners.forEach(SerialExecutor::shutdown);
+        if (next != null) {
+          next.upstreamDone();
+        }
       }
     }
   }
 
   private void fail(String stage, Object item, Throwable failure) {
     failed.incrementAndGet();
-    try {
-      errorHandler.handle(stage, item, failure);
-    } catch (Throwable handlerFailure) {
-      try {
-        LOG.log(Level.WARNING, () -> "the error handler of pipeline " + name
-            + " threw while handling a failure of stage " + stage, handlerFailure);
-      } catch (Throwable ignored) {
-        // Nothing is left to report to; the stage must keep running.
-      }
-    }
+    Failures.report(failureHandler, LOG, stage, item, failure);
   }
 
   /**
    * A builder of {@link Pipeline}s: add stages in order, then a sink, which starts the pipeline.
    * Each {@code stage} call returns a new builder and leaves this one as it was, so a builder may
-   * be reused as a template; {@code mailboxCapacity} and {@code onError} set this builder and
-   * carry over to the builders made from it. Not thread-safe.
+   * be reused as a template; {@code mailboxCapacity}, {@code threadFactory} and {@code onError}
+   * set this builder and carry over to the builders made from it. Not thread-safe.
    *
    * @param <I> the type of the items submitted to the pipeline
    * @param <T> the type of the items coming out of the last stage added so far
@@ -394,7 +588,8 @@ public final class Pipeline<I> implements AutoCloseable {
     private final String name;
     private final List<StageSpec> specs;
     private int mailboxCapacity;
-    private ErrorHandler errorHandler = Pipeline::logFailure;
+    private FailureHandler failureHandler = Failures.logging(LOG);
+    private @Nullable ThreadFactory threadFactory;
 
     private Builder(String name) {
       this.name = name;
@@ -406,7 +601,8 @@ public final class Pipeline<I> implements AutoCloseable {
       this.specs = new ArrayList<>(from.specs);
       this.specs.add(added);
       this.mailboxCapacity = from.mailboxCapacity;
-      this.errorHandler = from.errorHandler;
+      this.failureHandler = from.failureHandler;
+      this.threadFactory = from.threadFactory;
     }
 
     /**
@@ -473,15 +669,29 @@ public final class Pipeline<I> implements AutoCloseable {
     }
 
     /**
-     * Sets what receives the failures of the stages (default: a {@link System.Logger}
-     * {@code WARNING}).
+     * Sets what receives the failures of the stages, with the name of the stage that failed as
+     * its {@code source} (default: a {@link System.Logger} {@code WARNING}).
      *
-     * @param handler the error handler
+     * @param handler the failure handler
      * @return this builder
      * @throws NullPointerException if {@code handler} is {@code null}
      */
-    public Builder<I, T> onError(ErrorHandler handler) {
-      this.errorHandler = requireNonNull(handler, "handler");
+    public Builder<I, T> onError(FailureHandler handler) {
+      this.failureHandler = requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Makes every stage's threads come from {@code threadFactory} (a virtual thread with
+     * {@code Thread.ofVirtual().factory()} on JDK 21+); see
+     * {@link SerialExecutor.Builder#threadFactory(ThreadFactory)}.
+     *
+     * @param threadFactory returns a new, unstarted thread
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is {@code null}
+     */
+    public Builder<I, T> threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = requireNonNull(threadFactory, "threadFactory");
       return this;
     }
 
@@ -504,7 +714,7 @@ public final class Pipeline<I> implements AutoCloseable {
         consumer.accept(item);
         return null;
       }, null, 1, true));
-      return new Pipeline<>(name, all, mailboxCapacity, errorHandler);
+      return new Pipeline<>(this, all);
     }
   }
 
@@ -512,11 +722,11 @@ public final class Pipeline<I> implements AutoCloseable {
   private static final class StageSpec {
     final String name;
     final Function<Object, ?> function;
-    final Function<Object, ?> key;
+    final @Nullable Function<Object, ?> key;
     final int parallelism;
     final boolean sink;
 
-    StageSpec(String name, Function<Object, ?> function, Function<Object, ?> key,
+    StageSpec(String name, Function<Object, ?> function, @Nullable Function<Object, ?> key,
         int parallelism, boolean sink) {
       this.name = name;
       this.function = function;

@@ -2,45 +2,53 @@ package io.github.gilpatterns.patterns;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.SettableFuture;
 import com.google.common.util.concurrent.Uninterruptibles;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.join.Threads;
 import io.github.gilpatterns.queue.JoinableQueue;
 import io.github.gilpatterns.queue.QueueShutdownException;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fixed number of worker threads that take items from one {@link JoinableQueue} and hand each to
- * the same handler; {@link #join()} waits until every item submitted so far has been handled.
- * Python's classic "N threads draining a {@code queue.Queue}".
+ * the same handler; {@link #join()} waits until every item submitted so far has been handled,
+ * including the follow-up items that handlers submitted meanwhile. Python's classic "N threads
+ * draining a {@code queue.Queue}", crawler included.
  *
  * <p>The Python, and the same thing in Java:
  *
  * <pre>{@code
- * q = queue.Queue()                             | WorkerPool<Path> pool =
- * def worker():                                 |     WorkerPool.start("worker", 4, this::process);
+ * q = queue.Queue()                             | WorkerPool<URI> pool = WorkerPool.start(
+ * def worker():                                 |     "crawler", 4, (uri, p) -> {
  *     while True:                               |
- *         item = q.get()                        |
+ *         url = q.get()                         |
  *         try:                                  |
- *             process(item)                     |
- *         finally:                              |
- *             q.task_done()                     |
+ *             for link in fetch(url):           |       for (URI link : fetch(uri)) {
+ *                 q.put(link)                   |         p.submit(link);
+ *         finally:                              |       }
+ *             q.task_done()                     |     });
  * for i in range(4):                            |
  *     threading.Thread(target=worker,           |
  *                      daemon=True).start()     |
- * for item in items:                            | for (Path item : items) {
- *     q.put(item)                               |   pool.submit(item);
- *                                               | }
- * q.join()                                      | pool.join();
+ * q.put(start)                                  | pool.submit(start);
+ * q.join()                                      | pool.join();    // the follow-ups too
  *                                               | pool.close();   // the workers end
  * }</pre>
+ *
+ * <p><b>Handlers.</b> A {@link Handler} receives the item and this pool, so that it can submit
+ * follow-up items, and may throw checked exceptions ({@code fetch} above throws
+ * {@code IOException}). A plain {@link Consumer} works too ({@link #start(String, int, Consumer)}).
  *
  * <p><b>Submitting.</b> {@link #submit(Object)} puts the item on the queue; any thread may call it,
  * including a worker from inside the handler. With an unbounded queue (the default) it never
@@ -48,43 +56,89 @@ import java.util.function.Consumer;
  * that submits to its own full pool can deadlock it: prefer an unbounded queue then). Items are
  * taken in the order they entered the queue, but with more than one worker they may be handled in
  * any order, and in parallel: the handler must be safe to call from several threads at once.
+ * {@link #submitTracked(Object)} also returns a future of the item's own handling.
  *
- * <p><b>Failures.</b> A handler that throws does not kill its worker: the failure goes to the error
- * handler (by default a {@link System.Logger} {@code WARNING}), the item counts as done and as
+ * <p><b>Joining</b> has Python's {@code task_done()} semantics: an item counts as unfinished from
+ * its {@code submit} until its handler has returned, and a handler's follow-up {@code submit}
+ * happens before its own item is done, so the unfinished count cannot reach zero while follow-ups
+ * are pending: {@link #join()} returns once the whole tree of work started before it has run.
+ *
+ * <p><b>Failures.</b> A handler that throws does not kill its worker: the failure goes to the
+ * {@link FailureHandler} (by default a {@link System.Logger} {@code WARNING}), or for an item
+ * submitted with {@code submitTracked} to its future; the item counts as done and as
  * {@linkplain #failed() failed}, and the worker takes the next item. An interrupt the handler
  * leaves set is cleared before the next item, as in {@link java.util.concurrent.ThreadPoolExecutor}.
  *
- * <p><b>Closing.</b> {@link #close()} stops accepting items (later calls throw
- * {@link RejectedExecutionException}), lets the workers handle every item already accepted, and
- * waits for them to end. The workers are not daemons (Python's usually are): a pool that is never
- * closed keeps the JVM alive, like an executor that is never shut down.
+ * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
+ * {@link #shutdown()} stops accepting items (later calls throw
+ * {@link RejectedExecutionException}, follow-ups from handlers included) and lets the workers
+ * handle every item already accepted; {@link #shutdownNow()} also interrupts the workers and
+ * returns the items no worker had started; {@link #awaitTermination(long, TimeUnit)} waits for
+ * the workers to end; {@link #close()} is shutdown and wait, and never drops an accepted item.
+ * The workers are not daemons (Python's usually are): a pool that is never closed keeps the JVM
+ * alive, like an executor that is never shut down.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code submit} happen-before
  * the handler runs with that item; the handler's actions happen-before {@code join()} returns in a
- * thread that called it after the {@code submit}, and before {@code close()} returns.
+ * thread that called it after the {@code submit}, its future (if tracked) completes, and
+ * {@code close()} or {@code awaitTermination} returns.
  *
  * @param <T> the type of the items
  */
 public final class WorkerPool<T> implements AutoCloseable {
 
   /*
-   * Implementation overview. One JoinableQueue<T> shared by N platform threads (Threads.factory
-   * names them name-P_W). Each worker loops take() -> handler -> taskDone() (in a finally, after
-   * the counters), so the queue's unfinished count reaches zero only once every taken item's
-   * handler has returned; join() is the queue's join(), and JoinableQueue's happens-before edge
-   * from taskDone() to join() makes the handlers' writes visible. close() is the queue's
-   * shutdown(): a put that returned before it is already in the queue, and take() drains the
-   * queue before it throws QueueShutdownException, so every accepted item is handled; then the
-   * workers are joined. Workers ignore interrupts while waiting for an item: only shutdown ends
-   * them, so nothing accepted is abandoned.
+   * Implementation overview. One JoinableQueue<Object> shared by N threads (Threads.factory
+   * names them name-P_W, on the builder's ThreadFactory if it has one). The queue holds the items
+   * themselves, or a Tracked (a private class, so no item can be one) for submitTracked: plain
+   * submits allocate nothing. Each worker loops take() -> handler -> taskDone() (in a finally,
+   * after the counters), so the queue's unfinished count reaches zero only once every taken
+   * item's handler has returned; a follow-up put inside a handler raises the count before that
+   * handler's taskDone() lowers it, which gives join() the follow-ups too. join() is the queue's
+   * join(), and JoinableQueue's happens-before edge from taskDone() to join() makes the
+   * handlers' writes visible. shutdown() is the queue's shutdown(): a put that returned before
+   * it is already in the queue, and take() drains the queue before it throws
+   * QueueShutdownException, so every accepted item is handled. shutdownNow() is the queue's
+   * shutdownNow() (which takes the waiting items out and lowers the unfinished count by as
+   * many), then interrupts the workers. Workers ignore interrupts while waiting for an item: only
+   * a shutdown ends them, so nothing accepted is abandoned.
    */
 
   private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
 
+  /**
+   * What a worker does with an item: may submit follow-up items to {@code pool}, and may throw.
+   *
+   * @param <T> the type of the items
+   */
+  @FunctionalInterface
+  public interface Handler<T> {
+
+    /**
+     * Handles one item, on a worker thread.
+     *
+     * @param item the item
+     * @param pool the pool, to {@link WorkerPool#submit(Object) submit} follow-up items to
+     * @throws Exception anything; it goes to the failure handler (or the item's future) and the
+     *     worker carries on
+     */
+    void handle(T item, WorkerPool<T> pool) throws Exception;
+  }
+
+  /** An item submitted with {@link #submitTracked(Object)}, and its future. */
+  private static final class Tracked {
+    final Object item;
+    final SettableFuture<@Nullable Void> future = SettableFuture.create();
+
+    Tracked(Object item) {
+      this.item = item;
+    }
+  }
+
   private final String name;
-  private final JoinableQueue<T> queue;
-  private final Consumer<? super T> handler;
-  private final BiConsumer<? super T, ? super Throwable> errorHandler;
+  private final JoinableQueue<Object> queue;
+  private final Handler<T> handler;
+  private final FailureHandler failureHandler;
   private final List<Thread> workers;
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -94,18 +148,24 @@ public final class WorkerPool<T> implements AutoCloseable {
     this.queue = builder.capacity > 0
         ? JoinableQueue.bounded(builder.capacity) : JoinableQueue.unbounded();
     this.handler = builder.handler;
-    this.errorHandler = builder.errorHandler;
-    ThreadFactory factory = Threads.factory(name);
+    this.failureHandler = builder.failureHandler;
+    ThreadFactory factory = builder.threadFactory == null
+        ? Threads.factory(name) : Threads.factory(name, builder.threadFactory);
     List<Thread> threads = new ArrayList<>(builder.workers);
     for (int i = 0; i < builder.workers; i++) {
-      threads.add(factory.newThread(this::work));
+      Thread thread = factory.newThread(this::work);
+      if (thread == null) {
+        throw new IllegalStateException("the thread factory of worker pool " + name
+            + " returned null");
+      }
+      threads.add(thread);
     }
     this.workers = List.copyOf(threads);
   }
 
   /**
    * Starts a pool of {@code workers} threads, named {@code name-P_W}, that hand every submitted
-   * item to {@code handler}; unbounded queue, logging error handler.
+   * item to {@code handler}; unbounded queue, logging failure handler.
    *
    * @param name the prefix of the worker threads' names
    * @param workers how many worker threads
@@ -120,34 +180,76 @@ public final class WorkerPool<T> implements AutoCloseable {
   }
 
   /**
+   * Starts a pool of {@code workers} threads, named {@code name-P_W}, that hand every submitted
+   * item, and this pool, to {@code handler}, which may submit follow-ups and throw; unbounded
+   * queue, logging failure handler.
+   *
+   * @param name the prefix of the worker threads' names
+   * @param workers how many worker threads
+   * @param handler what each worker does with an item; called from several threads at once
+   * @param <T> the type of the items
+   * @return the started pool; close it when done
+   * @throws NullPointerException if {@code name} or {@code handler} is {@code null}
+   * @throws IllegalArgumentException if {@code workers} is not positive
+   */
+  public static <T> WorkerPool<T> start(String name, int workers, Handler<T> handler) {
+    return builder(handler).name(name).workers(workers).start();
+  }
+
+  /**
    * Returns a builder of a pool that hands every submitted item to {@code handler}.
    *
    * @param handler what each worker does with an item; called from several threads at once
    * @param <T> the type of the items
    * @return a new builder with the defaults: name {@code worker}, one worker per available
-   *     processor, unbounded queue, logging error handler
+   *     processor, unbounded queue, logging failure handler, platform threads
    * @throws NullPointerException if {@code handler} is {@code null}
    */
   public static <T> Builder<T> builder(Consumer<? super T> handler) {
+    requireNonNull(handler, "handler");
+    return new Builder<>((item, pool) -> handler.accept(item));
+  }
+
+  /**
+   * Returns a builder of a pool that hands every submitted item, and the pool, to
+   * {@code handler}, which may submit follow-ups and throw.
+   *
+   * @param handler what each worker does with an item; called from several threads at once
+   * @param <T> the type of the items
+   * @return a new builder with the defaults: name {@code worker}, one worker per available
+   *     processor, unbounded queue, logging failure handler, platform threads
+   * @throws NullPointerException if {@code handler} is {@code null}
+   */
+  public static <T> Builder<T> builder(Handler<T> handler) {
     return new Builder<>(requireNonNull(handler, "handler"));
   }
 
+  @SuppressWarnings("unchecked") // the queue holds Ts and Trackeds of Ts only
   private void work() {
     for (;;) {
-      T item;
+      Object taken;
       try {
-        item = queue.take();
-      } catch (QueueShutdownException closedAndEmpty) {
+        taken = queue.take();
+      } catch (QueueShutdownException shutDownAndEmpty) {
         return;
       } catch (InterruptedException stray) {
-        continue; // only close() ends a worker; see the implementation overview
+        continue; // only a shutdown ends a worker; see the implementation overview
       }
+      Tracked tracked = taken instanceof Tracked ? (Tracked) taken : null;
+      T item = (T) (tracked == null ? taken : tracked.item);
       try {
-        handler.accept(item);
+        handler.handle(item, this);
         completed.incrementAndGet();
+        if (tracked != null) {
+          tracked.future.set(null);
+        }
       } catch (Throwable failure) {
         failed.incrementAndGet();
-        report(item, failure);
+        if (tracked != null) {
+          tracked.future.setException(failure);
+        } else {
+          Failures.report(failureHandler, LOG, name, item, failure);
+        }
       } finally {
         Thread.interrupted(); // do not carry the handler's interrupt into the next item
         queue.taskDone();
@@ -155,37 +257,49 @@ public final class WorkerPool<T> implements AutoCloseable {
     }
   }
 
-  private void report(T item, Throwable failure) {
-    try {
-      errorHandler.accept(item, failure);
-    } catch (Throwable handlerFailure) {
-      try {
-        LOG.log(Level.WARNING, () -> "the error handler of worker pool " + name
-            + " threw while handling a failure of " + item, handlerFailure);
-      } catch (Throwable ignored) {
-        // Nothing is left to report to; the worker must keep running.
-      }
-    }
-  }
-
   /**
    * Puts {@code item} on the queue for a worker to handle, like {@code q.put(item)}. Returns at
-   * once with an unbounded queue; with a bounded queue, blocks while it is full.
+   * once with an unbounded queue; with a bounded queue, blocks while it is full. A handler may
+   * call it to submit follow-up items; {@link #join()} waits for those too.
    *
    * @param item the item to handle
    * @throws NullPointerException if {@code item} is {@code null}; nothing is submitted
-   * @throws RejectedExecutionException if this pool is closed (or closes while the call waits for
-   *     room), or if the calling thread is interrupted while waiting for room (its interrupt
-   *     status is set again; the cause is the {@link InterruptedException}); nothing is submitted
+   * @throws RejectedExecutionException if this pool is shut down (or shuts down while the call
+   *     waits for room), or if the calling thread is interrupted while waiting for room (its
+   *     interrupt status is set again; the cause is the {@link InterruptedException}); nothing is
+   *     submitted
    */
   public void submit(T item) {
-    requireNonNull(item, "item");
+    put(requireNonNull(item, "item"));
+  }
+
+  /**
+   * Submits {@code item} as {@link #submit(Object)} does, and returns a future of its handling:
+   * it completes with {@code null} once the handler has returned, fails with what the handler
+   * threw (which then does not go to the failure handler), and is cancelled if
+   * {@link #shutdownNow()} takes the item out before a worker has started it. It does not wait
+   * for the item's follow-ups ({@link #join()} does). Cancelling the future does not stop the
+   * item from being handled.
+   *
+   * @param item the item to handle
+   * @return the future of the item's handling
+   * @throws NullPointerException if {@code item} is {@code null}; nothing is submitted
+   * @throws RejectedExecutionException as for {@link #submit(Object)}; nothing is submitted
+   */
+  @CanIgnoreReturnValue
+  public ListenableFuture<@Nullable Void> submitTracked(T item) {
+    Tracked tracked = new Tracked(requireNonNull(item, "item"));
+    put(tracked);
+    return tracked.future;
+  }
+
+  private void put(Object element) {
     try {
-      queue.put(item);
-    } catch (QueueShutdownException closed) {
+      queue.put(element);
+    } catch (QueueShutdownException shutDown) {
       RejectedExecutionException rejected =
-          new RejectedExecutionException("worker pool " + name + " is closed");
-      rejected.initCause(closed);
+          new RejectedExecutionException("worker pool " + name + " is shut down");
+      rejected.initCause(shutDown);
       throw rejected;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -229,6 +343,24 @@ public final class WorkerPool<T> implements AutoCloseable {
     return queue.join(timeout);
   }
 
+  /**
+   * Waits at most {@code timeout} {@code unit}s until every item submitted before this call has
+   * been handled; see {@link #join()}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if every earlier item has been handled, {@code false} on timeout
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException if called by one of this pool's workers
+   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
+   *     status is cleared)
+   */
+  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
+    requireNonNull(unit, "unit");
+    checkNotWorker("join(timeout, unit)");
+    return queue.join(timeout, unit);
+  }
+
   private void checkNotWorker(String what) {
     if (workers.contains(Thread.currentThread())) {
       throw new IllegalStateException(what + " called by a worker of pool " + name
@@ -237,10 +369,84 @@ public final class WorkerPool<T> implements AutoCloseable {
   }
 
   /**
-   * Stops accepting items, lets the workers handle every item already accepted, and waits for
-   * every worker to end. Idempotent. The wait is not interruptible (accepted items are never
-   * dropped); an interrupt during it is kept and set again on return. Called by a worker, it stops
-   * accepting and returns without waiting; the workers end once the queue is empty.
+   * Stops accepting items, follow-ups from handlers included; the workers still handle every item
+   * already accepted, then end. Does not wait. Idempotent; any thread may call it.
+   */
+  public void shutdown() {
+    queue.shutdown();
+  }
+
+  /**
+   * Stops accepting items, takes the items no worker has started out of the queue, and
+   * interrupts the workers (a handler that ignores the interrupt runs to its end). Returns those
+   * items, in queue order; the futures of tracked ones among them are cancelled. Does not wait
+   * for the workers; {@link #awaitTermination(long, TimeUnit)} does.
+   *
+   * @return the accepted items that will never be handled
+   */
+  @CanIgnoreReturnValue
+  @SuppressWarnings("unchecked") // the queue holds Ts and Trackeds of Ts only
+  public List<T> shutdownNow() {
+    List<Object> taken = queue.shutdownNow();
+    Thread current = Thread.currentThread();
+    for (Thread worker : workers) {
+      if (worker != current) {
+        worker.interrupt();
+      }
+    }
+    List<T> never = new ArrayList<>(taken.size());
+    for (Object element : taken) {
+      if (element instanceof Tracked) {
+        Tracked tracked = (Tracked) element;
+        tracked.future.cancel(false);
+        never.add((T) tracked.item);
+      } else {
+        never.add((T) element);
+      }
+    }
+    return never;
+  }
+
+  /**
+   * Blocks until every worker has ended after a shutdown, the timeout elapses, or the calling
+   * thread is interrupted.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @param unit the unit of {@code timeout}
+   * @return {@code true} if every worker has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code unit} is {@code null}
+   * @throws IllegalStateException if called by one of this pool's workers, which would wait for
+   *     itself
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    requireNonNull(unit, "unit");
+    checkNotWorker("awaitTermination(..)");
+    return Threads.joinAll(workers, timeout, unit).isEmpty();
+  }
+
+  /**
+   * Blocks until every worker has ended after a shutdown, the timeout elapses, or the calling
+   * thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
+   *
+   * @param timeout the longest time to wait; zero or negative means check without waiting
+   * @return {@code true} if every worker has ended, {@code false} on timeout
+   * @throws NullPointerException if {@code timeout} is {@code null}
+   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
+   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    requireNonNull(timeout, "timeout");
+    checkNotWorker("awaitTermination(..)");
+    return Threads.joinAll(workers, timeout).isEmpty();
+  }
+
+  /**
+   * Shuts down, lets the workers handle every item already accepted, and waits for every worker
+   * to end. Idempotent. Unlike {@code ExecutorService.close()}, the wait is not interruptible
+   * (accepted items are never dropped); an interrupt during it is kept and set again on return.
+   * Called by a worker, it shuts down and returns without waiting; the workers end once the queue
+   * is empty.
    */
   @Override
   public void close() {
@@ -254,11 +460,36 @@ public final class WorkerPool<T> implements AutoCloseable {
   }
 
   /**
-   * Returns whether {@link #close()} has been called.
+   * Returns whether this pool has been shut down.
    *
-   * @return {@code true} if this pool no longer accepts items
+   * @return {@code true} if it no longer accepts items
    */
+  public boolean isShutdown() {
+    return queue.isShutdown();
+  }
+
+  /**
+   * Returns whether this pool no longer accepts items.
+   *
+   * @return {@code true} after a shutdown
+   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
+   */
+  @Deprecated
   public boolean isClosed() {
+    return queue.isShutdown();
+  }
+
+  /**
+   * Returns whether every worker has ended after a shutdown.
+   *
+   * @return {@code true} once they all have
+   */
+  public boolean isTerminated() {
+    for (Thread worker : workers) {
+      if (worker.isAlive()) {
+        return false;
+      }
+    }
     return queue.isShutdown();
   }
 
@@ -316,7 +547,7 @@ public final class WorkerPool<T> implements AutoCloseable {
   @Override
   public String toString() {
     return "WorkerPool[" + name + ", workers=" + workers.size() + ", completed=" + completed()
-        + ", failed=" + failed() + ", pending=" + pending() + (isClosed() ? ", closed]" : "]");
+        + ", failed=" + failed() + ", pending=" + pending() + (isShutdown() ? ", shut down]" : "]");
   }
 
   /**
@@ -325,13 +556,14 @@ public final class WorkerPool<T> implements AutoCloseable {
    * @param <T> the type of the items
    */
   public static final class Builder<T> {
-    private final Consumer<? super T> handler;
+    private final Handler<T> handler;
     private String name = "worker";
     private int workers = Runtime.getRuntime().availableProcessors();
     private int capacity; // 0: unbounded
-    private BiConsumer<? super T, ? super Throwable> errorHandler = Builder::logFailure;
+    private FailureHandler failureHandler = Failures.logging(LOG);
+    private @Nullable ThreadFactory threadFactory;
 
-    private Builder(Consumer<? super T> handler) {
+    private Builder(Handler<T> handler) {
       this.handler = handler;
     }
 
@@ -380,16 +612,52 @@ public final class WorkerPool<T> implements AutoCloseable {
     }
 
     /**
-     * Sets what receives an item whose handler threw, and what it threw (default: a
-     * {@link System.Logger} {@code WARNING}). Called on the worker thread, before the item counts
-     * as done; if it throws, that is logged and the worker carries on.
+     * Sets what receives an item whose handler threw, and what it threw, with the pool's name as
+     * its {@code source} (default: a {@link System.Logger} {@code WARNING}). Called on the worker
+     * thread, before the item counts as done; if it throws, that is logged and the worker carries
+     * on. Items submitted with {@link WorkerPool#submitTracked(Object)} report to their futures
+     * instead.
+     *
+     * @param handler the failure handler
+     * @return this builder
+     * @throws NullPointerException if {@code handler} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder<T> onFailure(FailureHandler handler) {
+      this.failureHandler = requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Sets what receives an item whose handler threw, and what it threw; see
+     * {@link #onFailure(FailureHandler)}.
      *
      * @param errorHandler the error handler
      * @return this builder
      * @throws NullPointerException if {@code errorHandler} is {@code null}
+     * @deprecated use {@link #onFailure(FailureHandler)}, the one shape of every pattern's
+     *     failure handler
      */
+    @Deprecated
+    @CanIgnoreReturnValue
+    @SuppressWarnings("unchecked") // the pool passes only its own items
     public Builder<T> onError(BiConsumer<? super T, ? super Throwable> errorHandler) {
-      this.errorHandler = requireNonNull(errorHandler, "errorHandler");
+      requireNonNull(errorHandler, "errorHandler");
+      return onFailure((source, item, failure) -> errorHandler.accept((T) item, failure));
+    }
+
+    /**
+     * Makes the workers come from {@code threadFactory} (virtual threads with
+     * {@code Thread.ofVirtual().factory()} on JDK 21+), renamed {@code name-P_W} as by
+     * {@link Threads#factory(String, ThreadFactory)}.
+     *
+     * @param threadFactory returns a new, unstarted thread
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder<T> threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = requireNonNull(threadFactory, "threadFactory");
       return this;
     }
 
@@ -402,10 +670,6 @@ public final class WorkerPool<T> implements AutoCloseable {
       WorkerPool<T> pool = new WorkerPool<>(this);
       pool.workers.forEach(Thread::start);
       return pool;
-    }
-
-    private static void logFailure(Object item, Throwable failure) {
-      LOG.log(Level.WARNING, () -> "a worker failed on " + item, failure);
     }
   }
 }

@@ -2,9 +2,9 @@
  * Raymond Hettinger's counter manager and print manager, and the patterns that grow from them,
  * built from {@code gilpatterns-core} only.
  *
- * <p>The rule behind all of them is the one seed notebook 001 ends with: access shared state from
- * one thread only; talk to that thread from the others through a queue; wait with
- * {@code join()} until no work is left. Each class here applies it to one job and shows the Python
+ * <p>The rule behind all of them is the one Raymond Hettinger's PyBay 2017 talk "Concurrency"
+ * ends with: access shared state from one thread only; talk to that thread from the others
+ * through a queue; wait with {@code join()} until no work is left. Each class here applies it to one job and shows the Python
  * it comes from beside the Java:
  *
  * <ul>
@@ -12,10 +12,8 @@
  *       increments are messages, the count after {@code join()} is exact.
  *   <li>{@link io.github.gilpatterns.patterns.PrintManager}: an output owned by one thread; a
  *       print job's lines are always written together.
- *   <li>{@link io.github.gilpatterns.patterns.HettingerExample}: the two wired together exactly as
- *       in the notebook's worked example.
- *   <li>{@link io.github.gilpatterns.patterns.Bank}: transfers between accounts, owned (never
- *       loses money) beside naive (loses it under threads), seed 002's "lock-sensitive creature".
+ *   <li>{@link io.github.gilpatterns.patterns.Bank}: transfers between accounts whose balances
+ *       one thread owns, so that no money is lost or created however many threads transfer.
  *   <li>{@link io.github.gilpatterns.patterns.WorkerPool}: N workers draining one joinable queue.
  *   <li>{@link io.github.gilpatterns.patterns.Pipeline}: stages of owner threads connected by
  *       their mailboxes, with per-key order for parallel stages.

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,9 +119,8 @@ class BankTest {
 
   @Test
   void badInputThrowsAtTheCallAndChangesNothing() throws Exception {
-    for (Function<Map<String, Long>, Bank> open :
-        List.<Function<Map<String, Long>, Bank>>of(Bank::owned, Bank::naive)) {
-      try (Bank bank = open.apply(opening())) {
+    {
+      try (Bank bank = Bank.owned(opening())) {
         bank.transfer("acct-0", "acct-1", 100).get(10, TimeUnit.SECONDS);
         Map<String, Long> before = bank.balances();
         assertThrows(NullPointerException.class, () -> bank.transfer(null, "acct-1", 1));
@@ -145,8 +146,8 @@ class BankTest {
 
   @Test
   void openingBalancesAreChecked() {
-    for (Function<Map<String, Long>, Bank> open :
-        List.<Function<Map<String, Long>, Bank>>of(Bank::owned, Bank::naive)) {
+    {
+      Function<Map<String, Long>, Bank> open = Bank::owned;
       assertThrows(NullPointerException.class, () -> open.apply(null));
       assertThrows(IllegalArgumentException.class, () -> open.apply(Map.of()));
       assertThrows(IllegalArgumentException.class, () -> open.apply(Map.of("a", -1L)));
@@ -200,12 +201,12 @@ class BankTest {
 
   @Test
   void afterCloseTransfersAreRefusedAndReadsReturnFinalBalances() throws Exception {
-    for (Function<Map<String, Long>, Bank> open :
-        List.<Function<Map<String, Long>, Bank>>of(Bank::owned, Bank::naive)) {
-      Bank bank = open.apply(opening());
+    {
+      Bank bank = Bank.owned(opening());
       bank.transfer("acct-0", "acct-1", 10);
       bank.close();
-      assertTrue(bank.isClosed());
+      assertTrue(bank.isShutdown());
+      assertTrue(bank.isTerminated());
       assertThrows(RejectedExecutionException.class, () -> bank.transfer("acct-0", "acct-1", 1));
       assertThrows(IllegalArgumentException.class, () -> bank.transfer("acct-0", "acct-1", -1));
       assertEquals(990, bank.balance("acct-0"));
@@ -254,18 +255,82 @@ class BankTest {
     }
   }
 
-  @Test
-  void naiveBankIsCorrectOnOneThread() throws Exception {
-    try (Bank bank = Bank.naive(opening())) {
-      SplittableRandom random = new SplittableRandom(7);
-      for (int k = 0; k < 10_000; k++) {
-        bank.transfer("acct-" + random.nextInt(ACCOUNTS), "acct-" + random.nextInt(ACCOUNTS),
-            random.nextLong(1, 400));
-      }
-      assertEquals(ACCOUNTS * OPENING, bank.total());
-      for (String account : bank.accounts()) {
-        assertTrue(bank.balance(account) >= 0);
+  /**
+   * Blocks the bank's thread in a direct listener of a transfer's future, which runs there when
+   * it is added before the transfer is applied; returns once the thread is blocked.
+   */
+  static final class BlockedBank {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch released = new CountDownLatch(1);
+    final AtomicBoolean interrupted = new AtomicBoolean();
+
+    BlockedBank(Bank bank) throws Exception {
+      Thread test = Thread.currentThread();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.DEADLINE_SECONDS);
+      for (int k = 0; entered.getCount() > 0; k++) {
+        assertTrue(System.nanoTime() < deadline, "no listener ran on the bank's thread");
+        int from = k % 2; // back and forth: funds never run out
+        ListenableFuture<Boolean> outcome = bank.transfer("acct-" + from, "acct-" + (1 - from), 1);
+        CountDownLatch ran = new CountDownLatch(1);
+        outcome.addListener(() -> {
+          if (Thread.currentThread() != test) {
+            entered.countDown();
+            ran.countDown();
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              interrupted.set(true);
+            }
+          }
+          ran.countDown();
+        }, MoreExecutors.directExecutor());
+        TestThreads.await(ran); // before the next transfer, which a blocked thread would not apply
       }
     }
+  }
+
+  @Test
+  void shutdownNowReturnsTheTransfersNeverAppliedAndCancelsTheirFutures() throws Exception {
+    Bank bank = Bank.owned("bank-stop-now", opening());
+    BlockedBank blocked = new BlockedBank(bank);
+    ListenableFuture<Boolean> second = bank.transfer("acct-2", "acct-3", 5);
+    ListenableFuture<Boolean> third = bank.transfer("acct-3", "acct-4", 7);
+    assertEquals(List.of(new Bank.Transfer("acct-2", "acct-3", 5),
+        new Bank.Transfer("acct-3", "acct-4", 7)), bank.shutdownNow());
+    assertTrue(blocked.interrupted.get(), "the running transfer's thread is interrupted");
+    assertTrue(second.isCancelled());
+    assertTrue(third.isCancelled());
+    assertTrue(bank.isShutdown());
+    assertTrue(bank.awaitTermination(Duration.ZERO));
+    assertTrue(bank.awaitTermination(0, TimeUnit.SECONDS));
+    assertTrue(bank.isTerminated());
+    assertEquals(List.of(), bank.shutdownNow(), "nothing is left the second time");
+    assertThrows(RejectedExecutionException.class, () -> bank.transfer("acct-0", "acct-1", 1));
+    assertThrows(IllegalStateException.class, bank::join, "the rest will never be applied");
+    assertEquals(1000, bank.balance("acct-2"), "the final state, read after termination");
+    assertEquals(1000, bank.balance("acct-3"));
+    assertEquals(ACCOUNTS * OPENING, bank.total());
+    bank.close();
+    TestThreads.assertNoThread("bank-stop-now");
+  }
+
+  @Test
+  void shutdownAppliesTheAcceptedTransfersWithoutWaiting() throws Exception {
+    Bank bank = Bank.owned("bank-graceful", opening());
+    BlockedBank blocked = new BlockedBank(bank);
+    ListenableFuture<Boolean> accepted = bank.transfer("acct-2", "acct-3", 5);
+    bank.shutdown(); // returns while the bank's thread is blocked
+    assertTrue(bank.isShutdown());
+    assertFalse(bank.isTerminated());
+    assertFalse(bank.awaitTermination(Duration.ofMillis(10)));
+    assertThrows(RejectedExecutionException.class, () -> bank.transfer("acct-2", "acct-3", 1));
+    blocked.released.countDown();
+    assertTrue(bank.awaitTermination(TestThreads.DEADLINE_SECONDS, TimeUnit.SECONDS));
+    assertTrue(accepted.get(), "a transfer accepted before shutdown() is applied");
+    assertEquals(995, bank.balance("acct-2"));
+    assertEquals(1005, bank.balance("acct-3"));
+    assertTrue(bank.isTerminated());
+    bank.close();
+    TestThreads.assertNoThread("bank-graceful");
   }
 }

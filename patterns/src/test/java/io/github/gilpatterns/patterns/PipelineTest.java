@@ -3,16 +3,21 @@ package io.github.gilpatterns.patterns;
 import static io.github.gilpatterns.patterns.TestThreads.await;
 import static io.github.gilpatterns.patterns.TestThreads.runAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -210,6 +215,131 @@ class PipelineTest {
       two.join();
       assertEquals(1, one.delivered());
       assertEquals(1, two.delivered());
+    }
+  }
+
+  /** A stage function that blocks on its first item until released; throws if interrupted. */
+  static final class Gate implements java.util.function.Function<Integer, Integer> {
+    final TestThreads.Gate gate = new TestThreads.Gate();
+    final CountDownLatch entered = gate.entered;
+    final CountDownLatch released = gate.released;
+    final AtomicBoolean interrupted = new AtomicBoolean();
+
+    @Override
+    public Integer apply(Integer i) {
+      if (gate.block()) {
+        interrupted.set(true);
+        throw new IllegalStateException("interrupted on " + i);
+      }
+      return i;
+    }
+  }
+
+  @Test
+  void shutdownNowReturnsTheSubmittedItemsThatNeverCameOut() throws Exception {
+    Gate gate = new Gate();
+    ConcurrentLinkedQueue<Integer> out = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    Pipeline<Integer> pipeline = Pipeline.<Integer>builder("stop-now")
+        .onError((stage, item, failure) -> failures.add(stage + ":" + item))
+        .stage("first", (Integer i) -> i)
+        .stage("gate", gate)
+        .sink("out", out::add);
+    pipeline.submit(1);
+    await(gate.entered);
+    for (int i = 2; i <= 5; i++) {
+      pipeline.submit(i);
+    }
+    // Items wait at "gate" (those "first" has handed on) and at "first": the later stage's come
+    // first, so the list is in submission order.
+    assertEquals(List.of(2, 3, 4, 5), pipeline.shutdownNow());
+    assertTrue(gate.interrupted.get(), "the running stage function is interrupted");
+    assertEquals(List.of("gate:1"), List.copyOf(failures));
+    assertTrue(out.isEmpty());
+    assertTrue(pipeline.isShutdown());
+    assertTrue(pipeline.awaitTermination(Duration.ZERO));
+    assertTrue(pipeline.isTerminated());
+    assertThrows(RejectedExecutionException.class, () -> pipeline.submit(6));
+    assertThrows(IllegalStateException.class, pipeline::join, "items will never go through");
+    assertEquals(List.of(), pipeline.shutdownNow());
+    pipeline.close();
+    TestThreads.assertNoThread("stop-now.");
+  }
+
+  @Test
+  void shutdownReturnsAtOnceAndEveryAcceptedItemStillComesOut() throws Exception {
+    Gate gate = new Gate();
+    ConcurrentLinkedQueue<Integer> out = new ConcurrentLinkedQueue<>();
+    Pipeline<Integer> pipeline = Pipeline.<Integer>builder("graceful")
+        .stage("gate", gate)
+        .keyedStage("keyed", 3, i -> i, (Integer i) -> i * 10)
+        .sink("out", out::add);
+    pipeline.submit(1);
+    await(gate.entered);
+    for (int i = 2; i <= 50; i++) {
+      pipeline.submit(i);
+    }
+    pipeline.shutdown(); // returns while the gate blocks
+    assertTrue(pipeline.isShutdown());
+    assertFalse(pipeline.isTerminated());
+    assertFalse(pipeline.awaitTermination(10, TimeUnit.MILLISECONDS));
+    assertThrows(RejectedExecutionException.class, () -> pipeline.submit(51));
+    gate.released.countDown();
+    assertTrue(pipeline.awaitTermination(TestThreads.DEADLINE_SECONDS, TimeUnit.SECONDS));
+    assertTrue(pipeline.isTerminated());
+    assertEquals(50, out.size());
+    assertEquals(50, pipeline.delivered());
+    assertEquals(50 * 51 / 2 * 10, out.stream().mapToInt(Integer::intValue).sum());
+    TestThreads.assertNoThread("graceful.");
+  }
+
+  @Test
+  void everyStageThreadComesFromTheThreadFactoryAndKeyedPartitionsAreSeparateThreads()
+      throws Exception {
+    AtomicLong made = new AtomicLong();
+    ThreadFactory factory = task -> {
+      made.incrementAndGet();
+      return new Thread(task);
+    };
+    ConcurrentHashMap<String, Boolean> keyedThreads = new ConcurrentHashMap<>();
+    try (Pipeline<Integer> pipeline = Pipeline.<Integer>builder("factory")
+        .threadFactory(factory)
+        .stage("a", (Integer i) -> i)
+        .keyedStage("k", 4, i -> i, i -> {
+          keyedThreads.put(Thread.currentThread().getName(), true);
+          return i;
+        })
+        .sink("s", i -> { })) {
+      for (int i = 0; i < 400; i++) {
+        pipeline.submit(i);
+      }
+      pipeline.join();
+      assertEquals(400, pipeline.delivered());
+    }
+    assertEquals(6, made.get(), "1 + 4 + 1 stage threads, all from the factory");
+    assertEquals(4, keyedThreads.size(), "each key partition runs on a thread of its own");
+  }
+
+  @Test
+  void aFailureHandlerThatThrowsDoesNotStopTheStage() throws Exception {
+    ConcurrentLinkedQueue<Integer> out = new ConcurrentLinkedQueue<>();
+    try (Pipeline<Integer> pipeline = Pipeline.<Integer>builder("bad-handler")
+        .onError((stage, item, failure) -> {
+          throw new IllegalStateException("the handler fails too");
+        })
+        .stage("fragile", (Integer i) -> {
+          if (i % 2 == 0) {
+            throw new IllegalArgumentException("even " + i);
+          }
+          return i;
+        })
+        .sink("out", out::add)) {
+      for (int i = 0; i < 10; i++) {
+        pipeline.submit(i);
+      }
+      pipeline.join();
+      assertEquals(5, pipeline.failed());
+      assertEquals(List.of(1, 3, 5, 7, 9), List.copyOf(out));
     }
   }
 }

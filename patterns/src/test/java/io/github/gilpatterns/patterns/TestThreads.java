@@ -121,4 +121,30 @@ final class TestThreads {
       }
     }
   }
+
+  /**
+   * Blocks the first thread that calls {@link #block()} until {@link #released} is counted down
+   * (or the thread is interrupted); later calls pass at once. {@link #entered} says the first
+   * caller is blocked.
+   */
+  static final class Gate {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch released = new CountDownLatch(1);
+
+    /** Returns whether this call blocked and was ended by an interrupt. */
+    boolean block() {
+      synchronized (this) {
+        if (entered.getCount() == 0) {
+          return false;
+        }
+        entered.countDown();
+      }
+      try {
+        released.await();
+        return false;
+      } catch (InterruptedException e) {
+        return true;
+      }
+    }
+  }
 }

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Notebook 002's "lock-sensitive creature": 4 threads make 100,000 random transfers between
- * 10 accounts, in a naive bank (shared plain memory) and in an owned bank (one thread owns the
- * balances). The naive bank's total drifts; the owned bank's never does.
+ * A "lock-sensitive creature": 4 threads make 100,000 random transfers between 10 accounts, in a
+ * naive bank (shared plain memory, {@link NaiveBank}) and in an owned bank (one thread owns the
+ * balances, {@link Bank#owned(Map)}). The naive bank's total drifts; the owned bank's never does.
  */
 public final class BankExample {
 
@@ -43,7 +43,7 @@ public final class BankExample {
     out.println("bank: " + THREADS * PER_THREAD + " random transfers from " + THREADS
         + " threads between 10 accounts of 1,000");
     try {
-      try (Bank naive = Bank.naive(opening)) {
+      try (Bank naive = new NaiveBank(opening)) {
         transferAtRandom(naive);
         out.println("  naive bank total: " + naive.total() + " (opening " + naive.openingTotal()
             + "; any difference is money lost or created by lost updates)");

@@ -1,6 +1,5 @@
 package io.github.gilpatterns.examples.patterns;
 
-import io.github.gilpatterns.patterns.HettingerExample;
 import java.io.PrintStream;
 
 /**

@@ -6,9 +6,10 @@ import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Eight workers draining one joinable queue of 40 simulated downloads (20 ms of blocking each):
- * they overlap, so the batch takes about a fifth of a second instead of 0.8 s. The bytes are
- * added up by a counter manager, so the handlers share no state.
+ * Eight workers crawling 40 simulated pages (20 ms of blocking each) from one start page: each
+ * page's handler submits the pages it links to, and {@code join()} waits for those follow-ups
+ * too. The downloads overlap, so the crawl takes a fraction of the 0.8 s it would take on one
+ * thread. The bytes are added up by a counter manager, so the handlers share no state.
  */
 public final class WorkerPoolExample {
 
@@ -29,21 +30,18 @@ public final class WorkerPoolExample {
    * @param out where to print
    */
   public static void run(PrintStream out) {
-    out.println("worker pool: 8 workers, 40 downloads of 20 ms each");
+    out.println("worker pool: 8 workers crawl 40 pages of 20 ms each from page 0");
     try (CounterManager bytes = CounterManager.start("bytes");
-        WorkerPool<Integer> pool = WorkerPool.start("downloader", 8, page -> {
-          try {
-            TimeUnit.MILLISECONDS.sleep(20);   // blocking I/O: the workers overlap
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+        WorkerPool<Integer> pool = WorkerPool.<Integer>start("crawler", 8, (page, crawler) -> {
+          TimeUnit.MILLISECONDS.sleep(20);     // blocking I/O (may throw): the workers overlap
           bytes.increment(1_000L + page);      // the page's "size"
+          for (int link = 3 * page + 1; link <= 3 * page + 3 && link < 40; link++) {
+            crawler.submit(link);              // q.put(link), before this page's task_done()
+          }
         })) {
       long start = System.nanoTime();
-      for (int page = 0; page < 40; page++) {
-        pool.submit(page);                     // q.put(page)
-      }
-      pool.join();                             // q.join()
+      pool.submit(0);                          // q.put(start_page)
+      pool.join();                             // q.join(): every page the crawl reached
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       out.println("  " + pool.completed() + " downloads, " + bytes.count() + " bytes, in "
           + millis + " ms (sequentially: about 800 ms)");

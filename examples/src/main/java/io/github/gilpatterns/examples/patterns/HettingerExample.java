@@ -1,13 +1,16 @@
-package io.github.gilpatterns.patterns;
+package io.github.gilpatterns.examples.patterns;
 
 import static java.util.Objects.requireNonNull;
 
 import io.github.gilpatterns.join.Threads;
+import io.github.gilpatterns.patterns.CounterManager;
+import io.github.gilpatterns.patterns.PrintManager;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Raymond Hettinger's worked example from seed notebook 001: a {@link CounterManager} that owns a
+ * Raymond Hettinger's worked example of threading done right (his PyBay 2017 talk
+ * "Concurrency"): a {@link CounterManager} that owns a
  * counter and a {@link PrintManager} that owns the output, wired together as in the Python, with
  * the same joins in the same order.
  *

@@ -1,7 +1,8 @@
-package io.github.gilpatterns.patterns;
+package io.github.gilpatterns.examples.patterns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -31,9 +32,9 @@ class HettingerExampleTest {
     for (int round = 0; round < 200; round++) {
       assertEquals(expected, run(10), "round " + round);
     }
-    TestThreads.assertNoThread("counter-manager");
-    TestThreads.assertNoThread("print-manager");
-    TestThreads.assertNoThread("worker-");
+    assertNoThread("counter-manager");
+    assertNoThread("print-manager");
+    assertNoThread("worker-");
   }
 
   @Test
@@ -50,5 +51,14 @@ class HettingerExampleTest {
     assertThrows(IllegalArgumentException.class,
         () -> HettingerExample.run(new StringBuilder(), -1));
     assertThrows(IllegalArgumentException.class, () -> HettingerExample.expectedLines(-1));
+  }
+
+  /** Asserts that no live thread has a name starting with {@code prefix}. */
+  static void assertNoThread(String prefix) {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && t.getName().startsWith(prefix)) {
+        fail("thread left running: " + t.getName());
+      }
+    }
   }
 }
