@@ -4,10 +4,14 @@ import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -190,6 +194,41 @@ public final class Gil {
     @Nullable Gil gil;
     /** Hold count of {@link #gil}; 0 when {@code gil} is null. */
     int holds;
+    /**
+     * This thread's times under the Gil it last took or dropped, so that the next take or
+     * drop of the same Gil needs no map lookup. Keeps that Gil reachable from this thread.
+     */
+    @Nullable ThreadTimes times;
+  }
+
+  /**
+   * One thread's times under one Gil (gil_load's per-thread counters). Guarded by the mutex
+   * of {@link #owner}, and written only by its thread.
+   */
+  private static final class ThreadTimes {
+    final Gil owner;
+    final long threadId;
+    final String threadName;
+    long heldNanos;
+    long waitedNanos;
+    long releasedNanos;
+    /** Whether the thread holds the Gil now (then {@link #since} is when it took it). */
+    boolean holding;
+    /** Whether the thread is inside releasing(..) now (then {@link #since} is when it entered). */
+    boolean releasing;
+    /**
+     * Whether the thread dropped the Gil at a checkpoint to honour a drop request and has not
+     * taken it back (then {@link #since} is when it dropped it): its wait began at the drop.
+     */
+    boolean yielding;
+    long since;
+
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
+    ThreadTimes(Gil owner, Thread thread) {
+      this.owner = owner;
+      this.threadId = thread.getId();
+      this.threadName = thread.getName();
+    }
   }
 
   private final boolean freeThreaded;
@@ -213,20 +252,19 @@ public final class Gil {
   private long forcedDrops;
   private long totalWaitNanos;
   private long maxWaitNanos;
+  private long totalHeldNanos; // holds that have ended; stats() adds the current ones
+  /** Every thread that ever took this Gil, by thread id, in the order they first took it. */
+  private final Map<Long, ThreadTimes> timesByThread = new LinkedHashMap<>();
   private final GilTrace.@Nullable Recorder trace; // null when tracing is off
 
   /** Written under mutex, read without it by the holder at its checkpoints. */
   private volatile boolean dropRequest;
 
-  /** Acquisitions of a free-threaded Gil (no mutex in that mode). */
-  private final @Nullable LongAdder freeAcquisitions;
-
-  private Gil(Builder b, boolean freeThreaded) {
-    this.freeThreaded = freeThreaded;
+  private Gil(Builder b) {
+    this.freeThreaded = b.freeThreaded;
     this.intervalNanos = b.intervalNanos;
     this.forceSwitching = b.forceSwitching;
-    this.trace = (b.trace && !freeThreaded) ? new GilTrace.Recorder(b.traceCapacity) : null;
-    this.freeAcquisitions = freeThreaded ? new LongAdder() : null;
+    this.trace = b.trace ? new GilTrace.Recorder(b.traceCapacity) : null;
   }
 
   /**
@@ -241,12 +279,15 @@ public final class Gil {
   /**
    * Returns a new free-threaded {@code Gil} (PEP 703): the same API, but {@link #acquire()}
    * never waits for another thread and {@link #checkpoint()} never switches, so threads
-   * holding it run in parallel. It still counts acquisitions in {@link #stats()}.
+   * holding it run in parallel. It still keeps {@link #stats()}: acquisitions, and each
+   * thread's time holding it and inside {@link #releasing(CheckedCallable) releasing}. For
+   * one that also keeps a {@link #trace()}, use
+   * {@code Gil.builder().freeThreaded(true).trace(true).build()}.
    *
    * @return a new free-threaded {@code Gil}
    */
   public static Gil freeThreaded() {
-    return new Gil(new Builder(), true);
+    return builder().freeThreaded(true).build();
   }
 
   /**
@@ -315,11 +356,7 @@ public final class Gil {
       throw new IllegalStateException(
           "current thread holds another Gil (" + ts.gil + "); release it first");
     }
-    if (freeThreaded) {
-      freeAcquisitions.increment();
-    } else {
-      takeGil(ts, true);
-    }
+    takeGil(ts, true);
     ts.gil = this;
     ts.holds = 1;
   }
@@ -340,9 +377,7 @@ public final class Gil {
       return;
     }
     ts.gil = null;
-    if (!freeThreaded) {
-      dropGil(ts, false, false);
-    }
+    dropGil(ts, false, false);
   }
 
   /**
@@ -363,18 +398,25 @@ public final class Gil {
    * count whether the call returns or throws. If the current thread does not hold this
    * GIL, just runs the call.
    *
+   * <p>The call's checked exception propagates as itself:
+   * {@code gil.releasing(() -> Files.readAllBytes(path))} throws {@link java.io.IOException}
+   * and nothing else checked, {@code gil.releasing(() -> queue.take())}
+   * {@link InterruptedException}.
+   *
    * <p>Taking the GIL back waits uninterruptibly; if the thread is interrupted meanwhile
    * (or the call leaves the interrupt status set) this returns or throws with the
    * interrupt status set.
    *
    * @param blockingCall the call to run without the GIL, such as a read from a socket
-   * @param <T> the call's result type
+   * @param <V> the call's result type
+   * @param <X> the checked exception the call may throw
    * @return what {@code blockingCall} returned
-   * @throws Exception whatever {@code blockingCall} threw, after the GIL is taken back
+   * @throws X what {@code blockingCall} threw, after the GIL is taken back
    * @throws NullPointerException if {@code blockingCall} is null
    */
   @CanIgnoreReturnValue
-  public <T extends @Nullable Object> T releasing(Callable<T> blockingCall) throws Exception {
+  public <V extends @Nullable Object, X extends Exception> V releasing(
+      CheckedCallable<V, X> blockingCall) throws X {
     Objects.requireNonNull(blockingCall, "blockingCall");
     ThreadState ts = STATE.get();
     int saved = beginAllowThreads(ts);
@@ -386,21 +428,211 @@ public final class Gil {
   }
 
   /**
-   * Runs a blocking action without the GIL; the {@link Runnable} form of
-   * {@link #releasing(Callable)}, with the same behaviour.
+   * Runs a blocking action without the GIL; the form of
+   * {@link #releasing(CheckedCallable)} for an action with no result, with the same
+   * behaviour: {@code gil.releasing(() -> Thread.sleep(10))} throws
+   * {@link InterruptedException}, and {@code gil.releasing(lock::lock)} no checked
+   * exception. (For a sleep, {@link #sleep(Duration)} does the same without naming the
+   * GIL.)
    *
-   * @param blockingAction the action to run without the GIL, such as
-   *     {@code () -> Thread.sleep(50)} wrapped to handle its exception
+   * @param blockingAction the action to run without the GIL
+   * @param <X> the checked exception the action may throw
+   * @throws X what {@code blockingAction} threw, after the GIL is taken back
+   * @throws NullPointerException if {@code blockingAction} is null
+   */
+  public <X extends Exception> void releasing(CheckedRunnable<X> blockingAction) throws X {
+    Objects.requireNonNull(blockingAction, "blockingAction");
+    releasing(() -> {
+      blockingAction.runChecked();
+      return null;
+    });
+  }
+
+  /**
+   * Runs a blocking {@link Callable} without the GIL, as {@link #releasing(CheckedCallable)}
+   * does; this overload takes a value typed {@code Callable} (a lambda or method reference
+   * goes to the {@code CheckedCallable} one and throws only what it throws).
+   *
+   * @param blockingCall the call to run without the GIL
+   * @param <V> the call's result type
+   * @return what {@code blockingCall} returned
+   * @throws Exception whatever {@code blockingCall} threw, after the GIL is taken back
+   * @throws NullPointerException if {@code blockingCall} is null
+   */
+  @CanIgnoreReturnValue
+  public <V extends @Nullable Object> V releasing(Callable<V> blockingCall) throws Exception {
+    Objects.requireNonNull(blockingCall, "blockingCall");
+    return releasing(blockingCall::call);
+  }
+
+  /**
+   * Runs a blocking {@link Runnable} without the GIL, as {@link #releasing(CheckedRunnable)}
+   * does; this overload takes a value typed {@code Runnable} (a lambda or method reference
+   * goes to the {@code CheckedRunnable} one).
+   *
+   * @param blockingAction the action to run without the GIL
    * @throws NullPointerException if {@code blockingAction} is null
    */
   public void releasing(Runnable blockingAction) {
     Objects.requireNonNull(blockingAction, "blockingAction");
-    ThreadState ts = STATE.get();
-    int saved = beginAllowThreads(ts);
+    releasing(blockingAction::run);
+  }
+
+  /**
+   * Runs a task holding this GIL, on the calling thread: acquires it, runs the task, and
+   * releases it whether the task returns or throws (the {@code lock(); try ... finally
+   * unlock()} idiom of {@link ReentrantLock}, as one call). If the thread already holds this
+   * GIL, the hold is re-entrant: the task runs at once, and the thread still holds the GIL
+   * afterwards with its former hold count. If it holds another {@code Gil}, nothing runs.
+   *
+   * <p>Inside, the task calls {@link #checkpoint()} to let other threads in and
+   * {@link #releasing(CheckedCallable)} (or {@link #sleep(Duration)}) around blocking
+   * calls, as a task of a {@link GilExecutor} does. The task's checked exception
+   * propagates as itself.
+   *
+   * @param task the task to run holding this GIL
+   * @param <V> the task's result type
+   * @param <X> the checked exception the task may throw
+   * @return what {@code task} returned
+   * @throws InterruptedException if interrupted on entry or while waiting for the GIL (the
+   *     task did not run; see {@link #acquire()})
+   * @throws X what {@code task} threw, after the GIL is released
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   * @throws NullPointerException if {@code task} is null
+   */
+  @CanIgnoreReturnValue
+  public <V extends @Nullable Object, X extends Exception> V holding(CheckedCallable<V, X> task)
+      throws InterruptedException, X {
+    Objects.requireNonNull(task, "task");
+    acquire();
     try {
-      blockingAction.run();
+      return task.call();
     } finally {
-      endAllowThreads(ts, saved);
+      release();
+    }
+  }
+
+  /**
+   * Runs an action holding this GIL, on the calling thread; the form of
+   * {@link #holding(CheckedCallable)} for an action with no result, with the same behaviour.
+   *
+   * @param task the action to run holding this GIL
+   * @param <X> the checked exception the action may throw
+   * @throws InterruptedException if interrupted on entry or while waiting for the GIL (the
+   *     action did not run)
+   * @throws X what {@code task} threw, after the GIL is released
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   * @throws NullPointerException if {@code task} is null
+   */
+  public <X extends Exception> void holding(CheckedRunnable<X> task)
+      throws InterruptedException, X {
+    Objects.requireNonNull(task, "task");
+    holding(() -> {
+      task.runChecked();
+      return null;
+    });
+  }
+
+  /**
+   * Runs a {@link Callable} holding this GIL, as {@link #holding(CheckedCallable)} does; this
+   * overload takes a value typed {@code Callable}.
+   *
+   * @param task the task to run holding this GIL
+   * @param <V> the task's result type
+   * @return what {@code task} returned
+   * @throws InterruptedException if interrupted on entry or while waiting for the GIL
+   * @throws Exception whatever {@code task} threw, after the GIL is released
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   * @throws NullPointerException if {@code task} is null
+   */
+  @CanIgnoreReturnValue
+  public <V extends @Nullable Object> V holding(Callable<V> task) throws Exception {
+    Objects.requireNonNull(task, "task");
+    return holding(task::call);
+  }
+
+  /**
+   * Runs a {@link Runnable} holding this GIL, as {@link #holding(CheckedRunnable)} does; this
+   * overload takes a value typed {@code Runnable}.
+   *
+   * @param task the action to run holding this GIL
+   * @throws InterruptedException if interrupted on entry or while waiting for the GIL
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   * @throws NullPointerException if {@code task} is null
+   */
+  public void holding(Runnable task) throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    holding(task::run);
+  }
+
+  /**
+   * Returns the {@code Gil} the calling thread holds, if any: the one its
+   * {@link GilExecutor} worker runs it under (shared, free-threaded, or its interpreter's
+   * own), or the one it {@linkplain #acquire() acquired}. Empty if it holds none, which
+   * includes the inside of {@link #releasing(CheckedCallable) releasing}. With it, one task
+   * serves all three modes: {@code Gil.current().orElseThrow().releasing(() -> read())}.
+   *
+   * <p>May be called by any thread; costs a {@link ThreadLocal} lookup.
+   *
+   * @return the GIL the calling thread holds, or empty
+   */
+  public static Optional<Gil> current() {
+    return Optional.ofNullable(STATE.get().gil);
+  }
+
+  /**
+   * Sleeps without the GIL, as Python's {@code time.sleep} does: if the calling thread holds
+   * a {@code Gil} (any, see {@link #current()}), sleeps inside its
+   * {@link #releasing(CheckedRunnable) releasing}, so that other threads run meanwhile, and
+   * takes it back afterwards with the same hold count; otherwise just sleeps. A zero
+   * duration still drops and takes back the GIL, as {@code time.sleep(0)} does, which lets
+   * a waiting thread in.
+   *
+   * @param duration how long to sleep; one too long for a {@code long} of nanoseconds
+   *     sleeps for about 292 years
+   * @throws InterruptedException if interrupted on entry (the GIL is not dropped) or while
+   *     sleeping (after the GIL is taken back); the interrupt status is cleared
+   * @throws IllegalArgumentException if {@code duration} is negative (as
+   *     {@code time.sleep(-1)} raises {@code ValueError})
+   * @throws NullPointerException if {@code duration} is null
+   */
+  public static void sleep(Duration duration) throws InterruptedException {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("sleep duration must not be negative: " + duration);
+    }
+    sleepNanos(Builder.saturatedNanos(duration));
+  }
+
+  /**
+   * Sleeps without the GIL, as {@link #sleep(Duration)} does, for a duration in the given
+   * unit.
+   *
+   * @param duration how long to sleep, in {@code unit}
+   * @param unit the unit of {@code duration}
+   * @throws InterruptedException if interrupted on entry (the GIL is not dropped) or while
+   *     sleeping (after the GIL is taken back); the interrupt status is cleared
+   * @throws IllegalArgumentException if {@code duration} is negative
+   * @throws NullPointerException if {@code unit} is null
+   */
+  public static void sleep(long duration, TimeUnit unit) throws InterruptedException {
+    Objects.requireNonNull(unit, "unit");
+    if (duration < 0) {
+      throw new IllegalArgumentException(
+          "sleep duration must not be negative: " + duration + " " + unit);
+    }
+    sleepNanos(unit.toNanos(duration));
+  }
+
+  private static void sleepNanos(long nanos) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Gil gil = STATE.get().gil;
+    if (gil == null) {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } else {
+      gil.releasing(() -> TimeUnit.NANOSECONDS.sleep(nanos));
     }
   }
 
@@ -412,9 +644,7 @@ public final class Gil {
     int holds = ts.holds;
     ts.gil = null;
     ts.holds = 0;
-    if (!freeThreaded) {
-      dropGil(ts, true, false);
-    }
+    dropGil(ts, true, false);
     return holds;
   }
 
@@ -431,9 +661,7 @@ public final class Gil {
       throw new IllegalStateException("the blocking call left " + ts.gil
           + " held, so " + this + " cannot be taken back");
     }
-    if (!freeThreaded) {
-      takeGilUninterruptibly(ts);
-    }
+    takeGilUninterruptibly(ts);
     ts.gil = this;
     ts.holds = savedHolds;
   }
@@ -457,13 +685,26 @@ public final class Gil {
     }
   }
 
-  /** take_gil(). Caller does not hold this Gil. */
+  /**
+   * take_gil(). Caller does not hold this Gil. A free-threaded Gil is never locked, so this
+   * only keeps its statistics and trace.
+   */
   private void takeGil(ThreadState ts, boolean interruptible) throws InterruptedException {
     final ReentrantLock mutex = this.mutex;
     mutex.lock();
     try {
+      long now = System.nanoTime();
+      ThreadTimes times = times(ts);
+      if (times.releasing) { // back from releasing(..)
+        times.releasing = false;
+        times.releasedNanos += now - times.since;
+      }
+      // After a forced drop, the wait began at the drop: it includes the forced-switch wait.
+      boolean waiting = times.yielding;
+      long start = waiting ? times.since : now;
+      times.yielding = false;
       if (locked) {
-        long start = System.nanoTime();
+        waiting = true;
         boolean interrupted = false;
         boolean acquired = false;
         waiters++;
@@ -496,24 +737,32 @@ public final class Gil {
             Thread.currentThread().interrupt();
           }
         }
-        long waited = System.nanoTime() - start;
+        now = System.nanoTime();
+      }
+      if (waiting) {
+        long waited = now - start;
         totalWaitNanos += waited;
+        times.waitedNanos += waited;
         if (waited > maxWaitNanos) {
           maxWaitNanos = waited;
         }
       }
       // _ready: we now hold the GIL.
-      locked = true;
-      holder = ts;
-      if (lastHolder != ts) {
-        lastHolder = ts;
-        switchNumber++;
-      }
-      switchCond.signalAll();
-      if (dropRequest) {
-        resetDropRequest();
-      }
+      times.holding = true;
+      times.since = now;
       acquisitions++;
+      if (!freeThreaded) {
+        locked = true;
+        holder = ts;
+        if (lastHolder != ts) {
+          lastHolder = ts;
+          switchNumber++;
+        }
+        switchCond.signalAll();
+        if (dropRequest) {
+          resetDropRequest();
+        }
+      }
       if (trace != null) {
         trace.record(GilTrace.Kind.ACQUIRED, ts.thread);
       }
@@ -537,7 +786,8 @@ public final class Gil {
   }
 
   /**
-   * drop_gil(). Caller holds this Gil; its ThreadState no longer says so.
+   * drop_gil(). Caller holds this Gil; its ThreadState no longer says so. For a free-threaded
+   * Gil this only keeps the statistics and trace.
    *
    * @param willRetake whether the thread will take the GIL back (forced switching applies)
    * @param forced whether this drop honours a drop request at a checkpoint
@@ -546,14 +796,29 @@ public final class Gil {
     final ReentrantLock mutex = this.mutex;
     mutex.lock();
     try {
+      long now = System.nanoTime();
+      ThreadTimes times = times(ts);
+      times.holding = false;
+      times.heldNanos += now - times.since;
+      totalHeldNanos += now - times.since;
+      if (forced) { // at a checkpoint; takeGil counts the wait from here
+        times.yielding = true;
+        times.since = now;
+      } else if (willRetake) { // entering releasing(..)
+        times.releasing = true;
+        times.since = now;
+      }
+      if (trace != null) {
+        trace.record(GilTrace.Kind.RELEASED, ts.thread);
+      }
+      if (freeThreaded) {
+        return;
+      }
       locked = false;
       holder = null;
       lastHolder = ts;
       if (forced) {
         forcedDrops++;
-      }
-      if (trace != null) {
-        trace.record(GilTrace.Kind.RELEASED, ts.thread);
       }
       cond.signal();
       if (willRetake && forceSwitching && dropRequest) {
@@ -567,6 +832,18 @@ public final class Gil {
     } finally {
       mutex.unlock();
     }
+  }
+
+  /** Returns the current thread's times under this Gil. Called under mutex, by that thread. */
+  private ThreadTimes times(ThreadState ts) {
+    ThreadTimes times = ts.times;
+    if (times == null || times.owner != this) {
+      @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
+      long id = ts.thread.getId();
+      times = timesByThread.computeIfAbsent(id, k -> new ThreadTimes(this, ts.thread));
+      ts.times = times;
+    }
+    return times;
   }
 
   /** SET_GIL_DROP_REQUEST. Called under mutex. */
@@ -596,13 +873,25 @@ public final class Gil {
    * @return an immutable snapshot of the counters
    */
   public GilStats stats() {
-    if (freeThreaded) {
-      return new GilStats(freeAcquisitions.sum(), 0L, 0L, 0L, Duration.ZERO, Duration.ZERO);
-    }
     mutex.lock();
     try {
+      // Holds and releasing(..) calls in progress count up to now.
+      long now = System.nanoTime();
+      long held = totalHeldNanos;
+      List<GilStats.ThreadTimes> threads = new ArrayList<>(timesByThread.size());
+      for (ThreadTimes t : timesByThread.values()) {
+        long current = t.holding || t.releasing ? now - t.since : 0L;
+        if (t.holding) {
+          held += current;
+        }
+        threads.add(new GilStats.ThreadTimes(t.threadId, t.threadName,
+            Duration.ofNanos(t.heldNanos + (t.holding ? current : 0L)),
+            Duration.ofNanos(t.waitedNanos),
+            Duration.ofNanos(t.releasedNanos + (t.releasing ? current : 0L))));
+      }
       return new GilStats(acquisitions, switchNumber, dropRequests, forcedDrops,
-          Duration.ofNanos(totalWaitNanos), Duration.ofNanos(maxWaitNanos));
+          Duration.ofNanos(totalWaitNanos), Duration.ofNanos(maxWaitNanos),
+          Duration.ofNanos(held), threads);
     } finally {
       mutex.unlock();
     }
@@ -611,7 +900,9 @@ public final class Gil {
   /**
    * Returns a snapshot of the trace: the most recent acquisitions, releases and drop
    * requests, oldest first. Empty if this GIL was built without
-   * {@link Builder#trace(boolean) trace(true)} or is free-threaded.
+   * {@link Builder#trace(boolean) trace(true)}. A free-threaded GIL built with it records
+   * acquisitions and releases (no drop requests: nobody waits for it), so that its timeline
+   * shows the threads running at once.
    *
    * @return an immutable snapshot of the traced events
    */
@@ -661,6 +952,38 @@ public final class Gil {
   /** Returns the Gil the current thread holds, or null. */
   static @Nullable Gil heldByCurrentThread() {
     return STATE.get().gil;
+  }
+
+  /**
+   * Drops every hold of the Gil the current thread holds, if any, until the returned handle
+   * is closed, which takes it back as the end of {@link #releasing(CheckedCallable)} does.
+   * The try-with-resources form of {@code releasing}, for a blocking call that throws more
+   * than one checked exception (GilExecutor's waits).
+   */
+  static Released releaseCurrent() {
+    ThreadState ts = STATE.get();
+    Gil gil = ts.gil;
+    return new Released(gil, ts, gil == null ? 0 : gil.beginAllowThreads(ts));
+  }
+
+  /** The GIL and hold count {@link #releaseCurrent()} gave up; closing takes them back. */
+  static final class Released implements AutoCloseable {
+    private final @Nullable Gil gil;
+    private final ThreadState ts;
+    private final int holds;
+
+    private Released(@Nullable Gil gil, ThreadState ts, int holds) {
+      this.gil = gil;
+      this.ts = ts;
+      this.holds = holds;
+    }
+
+    @Override
+    public void close() {
+      if (gil != null) {
+        gil.endAllowThreads(ts, holds);
+      }
+    }
   }
 
   /** Releases every hold of the current thread; returns how many there were (0 if none). */
@@ -719,6 +1042,7 @@ public final class Gil {
     private boolean forceSwitching = true;
     private boolean trace;
     private int traceCapacity = DEFAULT_TRACE_CAPACITY;
+    private boolean freeThreaded;
 
     private Builder() {
     }
@@ -806,12 +1130,26 @@ public final class Gil {
     }
 
     /**
+     * Sets whether the GIL is free-threaded (PEP 703), as {@link Gil#freeThreaded()} makes
+     * it; off by default. A free-threaded GIL ignores the switch interval and forced
+     * switching, and honours {@link #trace(boolean)} and {@link #traceCapacity(int)}.
+     *
+     * @param freeThreaded whether acquiring the GIL never excludes other threads
+     * @return this builder
+     */
+    @CanIgnoreReturnValue
+    public Builder freeThreaded(boolean freeThreaded) {
+      this.freeThreaded = freeThreaded;
+      return this;
+    }
+
+    /**
      * Returns a new GIL with this builder's settings.
      *
      * @return a new, unheld {@code Gil}
      */
     public Gil build() {
-      return new Gil(this, false);
+      return new Gil(this);
     }
 
     private static long saturatedNanos(Duration d) {
