@@ -764,7 +764,7 @@ public final class Gil {
         }
       }
       if (trace != null) {
-        trace.record(GilTrace.Kind.ACQUIRED, ts.thread);
+        trace.record(GilTrace.Kind.ACQUIRED, ts.thread, now);
       }
     } finally {
       mutex.unlock();
@@ -809,7 +809,7 @@ public final class Gil {
         times.since = now;
       }
       if (trace != null) {
-        trace.record(GilTrace.Kind.RELEASED, ts.thread);
+        trace.record(GilTrace.Kind.RELEASED, ts.thread, now);
       }
       if (freeThreaded) {
         return;
@@ -853,7 +853,7 @@ public final class Gil {
       PENDING_DROP_REQUESTS.getAndAdd(1);
       dropRequests++;
       if (trace != null) {
-        trace.record(GilTrace.Kind.DROP_REQUESTED, requester.thread);
+        trace.record(GilTrace.Kind.DROP_REQUESTED, requester.thread, System.nanoTime());
       }
     }
   }
