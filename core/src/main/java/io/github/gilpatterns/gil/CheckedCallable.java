@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * throws {@link java.io.IOException}, and {@code gil.releasing(() -> "x")} throws no checked
  * exception at all. Write it as a lambda or a method reference; the compiler infers
  * {@code X} from the body ({@link RuntimeException} when the body throws no checked
- * exception).
+ * exception, and the closest common supertype when it throws several, such as
+ * {@link Exception} for {@code Future.get()}'s {@link InterruptedException} and
+ * {@link java.util.concurrent.ExecutionException}).
  *
  * <p>It extends {@link Callable} so that a method overloaded on both, such as
  * {@link Gil#releasing(Callable)} and {@link Gil#releasing(CheckedCallable)}, picks this,

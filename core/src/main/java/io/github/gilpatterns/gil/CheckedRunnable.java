@@ -8,7 +8,9 @@ import java.lang.reflect.UndeclaredThrowableException;
  * {@link InterruptedException}, and {@code gil.releasing(() -> list.clear())} throws no
  * checked exception at all. Write it as a lambda or a method reference; the compiler infers
  * {@code X} from the body ({@link RuntimeException} when the body throws no checked
- * exception).
+ * exception, and the closest common supertype when it throws several, such as
+ * {@link Exception} for {@code Future.get()}'s {@link InterruptedException} and
+ * {@link java.util.concurrent.ExecutionException}).
  *
  * <p>It extends {@link Runnable} so that a method overloaded on both, such as
  * {@link Gil#releasing(Runnable)} and {@link Gil#releasing(CheckedRunnable)}, picks this, the

@@ -14,13 +14,17 @@ import java.util.Objects;
  * {@linkplain Gil#freeThreaded() free-threaded} GIL counts acquisitions and the held and
  * released times; nobody waits for it, so its other fields are zero.
  *
- * <p>{@link #toString()} prints the durations in milliseconds, one line per thread:
+ * <p>{@link #toString()} prints the durations in milliseconds, then one line per thread. The
+ * {@link Gil} class sample printed (its first line wrapped here):
  * <pre>{@code
- * GilStats[acquisitions=412, switches=410, dropRequests=205, forcedDrops=205,
- *   held=2012.4 ms, totalWait=2003.1 ms, maxWait=5.3 ms]
- *   ThreadPoolExecutor-0_0: held 1006.0 ms, waited 1001.9 ms, released 0.0 ms
- *   ThreadPoolExecutor-0_1: held 1006.4 ms, waited 1001.2 ms, released 0.0 ms
+ * GilStats[acquisitions=213, switches=213, dropRequests=211, forcedDrops=211,
+ *     held=1606.7 ms, totalWait=1619.8 ms, maxWait=13.0 ms]
+ *   fib_0: held 810.7 ms, waited 811.0 ms, released 0.0 ms
+ *   fib_1: held 796.0 ms, waited 808.9 ms, released 0.0 ms
  * }</pre>
+ * Two CPU-bound threads under one GIL: each held it half the time and waited the other half.
+ * A thread that blocks inside {@code releasing} shows that time as released; under a
+ * free-threaded GIL nobody waits.
  *
  * <p><b>Memory consistency effects:</b> a {@code GilStats} is immutable and safe to share
  * between threads without synchronization.
