@@ -4,10 +4,14 @@ import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -21,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The GIL lets Java programs <em>feel</em> CPython's lock: CPU-bound code that holds a
  * {@code Gil} and calls {@link #checkpoint()} where CPython would check its eval breaker
  * (every call, every loop back-edge) runs one thread at a time, so N threads take about N
- * times as long as one; code that blocks inside {@link #releasing(Callable)} overlaps
- * with the others, as blocking I/O does in CPython; and the same code under
+ * times as long as one; code that blocks inside {@link #releasing(CheckedCallable)} or
+ * {@link #sleep(Duration)} overlaps with the others, as blocking I/O and
+ * {@code time.sleep} do in CPython; and the same code under
  * {@link #freeThreaded()} (PEP 703, {@code python3.13t}) or one {@code Gil} per worker
  * ({@link GilExecutor#perInterpreter(int)}, PEP 684) runs in parallel again.
  *
@@ -36,7 +41,19 @@ import org.jspecify.annotations.Nullable;
  * throws {@link IllegalStateException}. The GIL is not handed over while a holder's hold
  * count is above zero except at a checkpoint or inside {@code releasing}, both of which
  * give up every hold and take them all back. A thread that ends while holding a
- * {@code Gil} leaves it held forever, as with any lock: release in {@code finally}.
+ * {@code Gil} leaves it held forever, as with any lock: release in {@code finally}, or
+ * let {@link #holding(CheckedCallable) holding(task)} do the acquire, {@code try} and
+ * release. {@link #current()} returns the {@code Gil} the calling thread holds, so that a
+ * task written once finds its GIL whichever mode runs it.
+ *
+ * <p><b>Blocking.</b> {@link #releasing(CheckedCallable) releasing(call)} runs a blocking
+ * call without the GIL, and {@link #sleep(Duration) Gil.sleep} sleeps without it. Their
+ * blocks may throw checked exceptions, which propagate as themselves:
+ * <pre> {@code
+ * byte[] data = gil.releasing(() -> Files.readAllBytes(path));   // throws IOException
+ * gil.releasing(() -> Thread.sleep(10));                         // throws InterruptedException
+ * Gil.sleep(Duration.ofMillis(10));                              // the same, for any GIL held
+ * }</pre>
  *
  * <p><b>Switching.</b> A thread that finds the GIL held waits on a timed wait of one
  * switch interval (default 5 ms, {@code sys.getswitchinterval()}); if the interval passes
@@ -51,15 +68,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Interrupts.</b> {@link #acquire()} waits interruptibly and ends with
  * {@link InterruptedException}, leaving the GIL as it was and withdrawing the waiter's
- * drop request if no other thread is waiting. {@link #checkpoint()} and the re-acquisition
- * at the end of {@link #releasing(Callable)} wait uninterruptibly (the caller already held
+ * drop request if no other thread is waiting; so does {@link #holding(CheckedCallable)},
+ * which then does not run its task. {@link #checkpoint()} and the re-acquisition at the end
+ * of {@link #releasing(CheckedCallable)} wait uninterruptibly (the caller already held
  * the GIL and its code continues as if it still did) and return with the interrupt status
  * set if the thread was interrupted while waiting; they never clear it.
  *
  * <p><b>Virtual threads.</b> A {@code Gil} starts no threads and works the same on virtual
  * threads (JDK 21 or later). A virtual thread that waits in {@link #acquire()}, in a
  * {@link #checkpoint()} that switches, or to take the GIL back after
- * {@link #releasing(Callable)}, parks and unmounts from its carrier: the waits are
+ * {@link #releasing(CheckedCallable)}, parks and unmounts from its carrier: the waits are
  * {@link ReentrantLock} conditions, never {@code synchronized} or {@code Object.wait}, so
  * they pin no carrier on any JDK. Only the scheduling differs: virtual threads are not
  * time-sliced, so a waiter needs a free carrier to notice that its switch interval has
@@ -68,27 +86,44 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Modes.</b> {@link #create()} and {@link #builder()} make a real GIL;
  * {@link #freeThreaded()} makes one with the same API whose acquisition never waits and
  * whose checkpoints never switch: holding it only marks the thread as attached, so that
- * {@link #isHeldByCurrentThread()}, {@link #release()} and {@link #releasing(Callable)}
- * behave the same in both modes.
+ * {@link #isHeldByCurrentThread()}, {@link #release()} and
+ * {@link #releasing(CheckedCallable)} behave the same in both modes. Both modes keep
+ * {@link #stats()} (with each thread's time holding the GIL, waiting for it and running
+ * without it) and, when {@linkplain Builder#trace(boolean) built with a trace}, a
+ * {@link #trace()}: {@code Gil.builder().freeThreaded(true).trace(true).build()}.
  *
- * <p>Sample usage: two threads computing {@code fib} share one GIL, as two CPython threads
- * would, and take twice as long as one.
+ * <p>Sample usage: two threads computing {@code fib(40)} share one GIL, as two CPython
+ * threads would, and take about twice as long as free-threaded on two free cores (one
+ * {@code fib(40)} lasts about a second, long enough for the JIT to have compiled it: a run
+ * of a few milliseconds times the compiler instead). On a 2-core machine one run printed
+ * {@code one GIL 1.71 s, free-threaded 0.86 s}, and stats in which each {@code fib_N} thread
+ * held the GIL for about 0.8 s and waited for it about as long.
  * <pre> {@code
  * static long fib(int n) {
  *   Gil.checkpoint();                    // CPython checks its eval breaker on every call
  *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
  * }
  *
- * Gil gil = Gil.create();                // or Gil.freeThreaded()
- * try (GilExecutor pool = GilExecutor.create(gil, 2)) {
- *   ListenableFuture<Long> a = pool.submit(() -> fib(32));
- *   ListenableFuture<Long> b = pool.submit(() -> fib(32));
- *   System.out.println(a.get() + b.get() + " " + gil.stats());
- * }}</pre>
+ * static double seconds(Gil gil) throws Exception {
+ *   long start = System.nanoTime();
+ *   try (GilExecutor pool = GilExecutor.create(gil, 2, "fib")) {
+ *     ListenableFuture<Long> a = pool.submit(() -> fib(40));
+ *     ListenableFuture<Long> b = pool.submit(() -> fib(40));
+ *     a.get();
+ *     b.get();
+ *   }
+ *   return (System.nanoTime() - start) / 1e9;
+ * }
+ *
+ * Gil gil = Gil.create();
+ * System.out.printf("one GIL %.2f s, free-threaded %.2f s%n",
+ *     seconds(gil), seconds(Gil.freeThreaded()));
+ * System.out.println(gil.stats());       // per thread: held, waited, released, in ms
+ * }</pre>
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to releasing a
  * {@code Gil} (by {@link #release()}, at a {@link #checkpoint()} that switches, or on
- * entering {@link #releasing(Callable)}) <i>happen-before</i> actions following the next
+ * entering {@link #releasing(CheckedCallable)}) <i>happen-before</i> actions following the next
  * acquisition of that {@code Gil} by another thread. A free-threaded {@code Gil} gives no
  * such guarantee.
  *
@@ -190,6 +225,41 @@ public final class Gil {
     @Nullable Gil gil;
     /** Hold count of {@link #gil}; 0 when {@code gil} is null. */
     int holds;
+    /**
+     * This thread's times under the Gil it last took or dropped, so that the next take or
+     * drop of the same Gil needs no map lookup. Keeps that Gil reachable from this thread.
+     */
+    @Nullable ThreadTimes times;
+  }
+
+  /**
+   * One thread's times under one Gil (gil_load's per-thread counters). Guarded by the mutex
+   * of {@link #owner}, and written only by its thread.
+   */
+  private static final class ThreadTimes {
+    final Gil owner;
+    final long threadId;
+    final String threadName;
+    long heldNanos;
+    long waitedNanos;
+    long releasedNanos;
+    /** Whether the thread holds the Gil now (then {@link #since} is when it took it). */
+    boolean holding;
+    /** Whether the thread is inside releasing(..) now (then {@link #since} is when it entered). */
+    boolean releasing;
+    /**
+     * Whether the thread dropped the Gil at a checkpoint to honour a drop request and has not
+     * taken it back (then {@link #since} is when it dropped it): its wait began at the drop.
+     */
+    boolean yielding;
+    long since;
+
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
+    ThreadTimes(Gil owner, Thread thread) {
+      this.owner = owner;
+      this.threadId = thread.getId();
+      this.threadName = thread.getName();
+    }
   }
 
   private final boolean freeThreaded;
@@ -213,20 +283,19 @@ public final class Gil {
   private long forcedDrops;
   private long totalWaitNanos;
   private long maxWaitNanos;
+  private long totalHeldNanos; // holds that have ended; stats() adds the current ones
+  /** Every thread that ever took this Gil, by thread id, in the order they first took it. */
+  private final Map<Long, ThreadTimes> timesByThread = new LinkedHashMap<>();
   private final GilTrace.@Nullable Recorder trace; // null when tracing is off
 
   /** Written under mutex, read without it by the holder at its checkpoints. */
   private volatile boolean dropRequest;
 
-  /** Acquisitions of a free-threaded Gil (no mutex in that mode). */
-  private final @Nullable LongAdder freeAcquisitions;
-
-  private Gil(Builder b, boolean freeThreaded) {
-    this.freeThreaded = freeThreaded;
+  private Gil(Builder b) {
+    this.freeThreaded = b.freeThreaded;
     this.intervalNanos = b.intervalNanos;
     this.forceSwitching = b.forceSwitching;
-    this.trace = (b.trace && !freeThreaded) ? new GilTrace.Recorder(b.traceCapacity) : null;
-    this.freeAcquisitions = freeThreaded ? new LongAdder() : null;
+    this.trace = b.trace ? new GilTrace.Recorder(b.traceCapacity) : null;
   }
 
   /**
@@ -240,13 +309,18 @@ public final class Gil {
 
   /**
    * Returns a new free-threaded {@code Gil} (PEP 703): the same API, but {@link #acquire()}
-   * never waits for another thread and {@link #checkpoint()} never switches, so threads
-   * holding it run in parallel. It still counts acquisitions in {@link #stats()}.
+   * never waits for another thread to release it and {@link #checkpoint()} never switches,
+   * so threads holding it run in parallel. Acquiring, releasing and entering or leaving
+   * {@code releasing} take its internal lock for a moment, to keep its statistics;
+   * checkpoints take no lock. It keeps {@link #stats()}: acquisitions, and each
+   * thread's time holding it and inside {@link #releasing(CheckedCallable) releasing}. For
+   * one that also keeps a {@link #trace()}, use
+   * {@code Gil.builder().freeThreaded(true).trace(true).build()}.
    *
    * @return a new free-threaded {@code Gil}
    */
   public static Gil freeThreaded() {
-    return new Gil(new Builder(), true);
+    return builder().freeThreaded(true).build();
   }
 
   /**
@@ -315,11 +389,7 @@ public final class Gil {
       throw new IllegalStateException(
           "current thread holds another Gil (" + ts.gil + "); release it first");
     }
-    if (freeThreaded) {
-      freeAcquisitions.increment();
-    } else {
-      takeGil(ts, true);
-    }
+    takeGil(ts, true);
     ts.gil = this;
     ts.holds = 1;
   }
@@ -340,9 +410,7 @@ public final class Gil {
       return;
     }
     ts.gil = null;
-    if (!freeThreaded) {
-      dropGil(ts, false, false);
-    }
+    dropGil(ts, false, false);
   }
 
   /**
@@ -363,18 +431,25 @@ public final class Gil {
    * count whether the call returns or throws. If the current thread does not hold this
    * GIL, just runs the call.
    *
+   * <p>The call's checked exception propagates as itself:
+   * {@code gil.releasing(() -> Files.readAllBytes(path))} throws {@link java.io.IOException}
+   * and nothing else checked, {@code gil.releasing(() -> queue.take())}
+   * {@link InterruptedException}.
+   *
    * <p>Taking the GIL back waits uninterruptibly; if the thread is interrupted meanwhile
    * (or the call leaves the interrupt status set) this returns or throws with the
    * interrupt status set.
    *
    * @param blockingCall the call to run without the GIL, such as a read from a socket
-   * @param <T> the call's result type
+   * @param <V> the call's result type
+   * @param <X> the checked exception the call may throw
    * @return what {@code blockingCall} returned
-   * @throws Exception whatever {@code blockingCall} threw, after the GIL is taken back
+   * @throws X what {@code blockingCall} threw, after the GIL is taken back
    * @throws NullPointerException if {@code blockingCall} is null
    */
   @CanIgnoreReturnValue
-  public <T extends @Nullable Object> T releasing(Callable<T> blockingCall) throws Exception {
+  public <V extends @Nullable Object, X extends Exception> V releasing(
+      CheckedCallable<V, X> blockingCall) throws X {
     Objects.requireNonNull(blockingCall, "blockingCall");
     ThreadState ts = STATE.get();
     int saved = beginAllowThreads(ts);
@@ -386,21 +461,212 @@ public final class Gil {
   }
 
   /**
-   * Runs a blocking action without the GIL; the {@link Runnable} form of
-   * {@link #releasing(Callable)}, with the same behaviour.
+   * Runs a blocking action without the GIL; the form of
+   * {@link #releasing(CheckedCallable)} for an action with no result, with the same
+   * behaviour: {@code gil.releasing(() -> Thread.sleep(10))} throws
+   * {@link InterruptedException}, and {@code gil.releasing(lock::lock)} no checked
+   * exception. (For a sleep, {@link #sleep(Duration)} does the same without naming the
+   * GIL.)
    *
-   * @param blockingAction the action to run without the GIL, such as
-   *     {@code () -> Thread.sleep(50)} wrapped to handle its exception
+   * @param blockingAction the action to run without the GIL
+   * @param <X> the checked exception the action may throw
+   * @throws X what {@code blockingAction} threw, after the GIL is taken back
+   * @throws NullPointerException if {@code blockingAction} is null
+   */
+  public <X extends Exception> void releasing(CheckedRunnable<X> blockingAction) throws X {
+    releasing(withNullResult(Objects.requireNonNull(blockingAction, "blockingAction")));
+  }
+
+  /**
+   * Runs a blocking {@link Callable} without the GIL, as {@link #releasing(CheckedCallable)}
+   * does; this overload takes a value typed {@code Callable} (a lambda or method reference
+   * goes to the {@code CheckedCallable} one and throws only what it throws).
+   *
+   * @param blockingCall the call to run without the GIL
+   * @param <V> the call's result type
+   * @return what {@code blockingCall} returned
+   * @throws Exception whatever {@code blockingCall} threw, after the GIL is taken back
+   * @throws NullPointerException if {@code blockingCall} is null
+   */
+  @CanIgnoreReturnValue
+  public <V extends @Nullable Object> V releasing(Callable<V> blockingCall) throws Exception {
+    Objects.requireNonNull(blockingCall, "blockingCall");
+    return releasing(blockingCall::call);
+  }
+
+  /**
+   * Runs a blocking {@link Runnable} without the GIL, as {@link #releasing(CheckedRunnable)}
+   * does; this overload takes a value typed {@code Runnable} (a lambda or method reference
+   * goes to the {@code CheckedRunnable} one).
+   *
+   * @param blockingAction the action to run without the GIL
    * @throws NullPointerException if {@code blockingAction} is null
    */
   public void releasing(Runnable blockingAction) {
     Objects.requireNonNull(blockingAction, "blockingAction");
-    ThreadState ts = STATE.get();
-    int saved = beginAllowThreads(ts);
+    releasing(blockingAction::run);
+  }
+
+  /**
+   * Runs a task holding this GIL, on the calling thread: acquires it, runs the task, and
+   * releases it whether the task returns or throws (the {@code lock(); try ... finally
+   * unlock()} idiom of {@link ReentrantLock}, as one call). If the thread already holds this
+   * GIL, the hold is re-entrant: the task runs at once, and the thread still holds the GIL
+   * afterwards with its former hold count. If it holds another {@code Gil}, nothing runs.
+   *
+   * <p>Inside, the task calls {@link #checkpoint()} to let other threads in and
+   * {@link #releasing(CheckedCallable)} (or {@link #sleep(Duration)}) around blocking
+   * calls, as a task of a {@link GilExecutor} does. The task's checked exception
+   * propagates as itself.
+   *
+   * @param task the task to run holding this GIL
+   * @param <V> the task's result type
+   * @param <X> the checked exception the task may throw
+   * @return what {@code task} returned
+   * @throws InterruptedException if interrupted on entry or while waiting for the GIL (the
+   *     task did not run; see {@link #acquire()})
+   * @throws X what {@code task} threw, after the GIL is released
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   * @throws NullPointerException if {@code task} is null
+   */
+  @CanIgnoreReturnValue
+  public <V extends @Nullable Object, X extends Exception> V holding(CheckedCallable<V, X> task)
+      throws InterruptedException, X {
+    Objects.requireNonNull(task, "task");
+    acquire();
     try {
-      blockingAction.run();
+      return task.call();
     } finally {
-      endAllowThreads(ts, saved);
+      release();
+    }
+  }
+
+  /**
+   * Runs an action holding this GIL, on the calling thread; the form of
+   * {@link #holding(CheckedCallable)} for an action with no result, with the same behaviour.
+   *
+   * @param task the action to run holding this GIL
+   * @param <X> the checked exception the action may throw
+   * @throws InterruptedException if interrupted on entry or while waiting for the GIL (the
+   *     action did not run)
+   * @throws X what {@code task} threw, after the GIL is released
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   * @throws NullPointerException if {@code task} is null
+   */
+  public <X extends Exception> void holding(CheckedRunnable<X> task)
+      throws InterruptedException, X {
+    holding(withNullResult(Objects.requireNonNull(task, "task")));
+  }
+
+  /** The call that runs {@code action} and returns null. */
+  private static <X extends Exception> CheckedCallable<@Nullable Void, X> withNullResult(
+      CheckedRunnable<X> action) {
+    return () -> {
+      action.runChecked();
+      return null;
+    };
+  }
+
+  /**
+   * Runs a {@link Callable} holding this GIL, as {@link #holding(CheckedCallable)} does; this
+   * overload takes a value typed {@code Callable}.
+   *
+   * @param task the task to run holding this GIL
+   * @param <V> the task's result type
+   * @return what {@code task} returned
+   * @throws InterruptedException if interrupted on entry or while waiting for the GIL
+   * @throws Exception whatever {@code task} threw, after the GIL is released
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   * @throws NullPointerException if {@code task} is null
+   */
+  @CanIgnoreReturnValue
+  public <V extends @Nullable Object> V holding(Callable<V> task) throws Exception {
+    Objects.requireNonNull(task, "task");
+    return holding(task::call);
+  }
+
+  /**
+   * Runs a {@link Runnable} holding this GIL, as {@link #holding(CheckedRunnable)} does; this
+   * overload takes a value typed {@code Runnable}.
+   *
+   * @param task the action to run holding this GIL
+   * @throws InterruptedException if interrupted on entry or while waiting for the GIL
+   * @throws IllegalStateException if the current thread holds another {@code Gil}
+   * @throws NullPointerException if {@code task} is null
+   */
+  public void holding(Runnable task) throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    holding(task::run);
+  }
+
+  /**
+   * Returns the {@code Gil} the calling thread holds, if any: the one its
+   * {@link GilExecutor} worker runs it under (shared, free-threaded, or its interpreter's
+   * own), or the one it {@linkplain #acquire() acquired}. Empty if it holds none, which
+   * includes the inside of {@link #releasing(CheckedCallable) releasing}. With it, one task
+   * serves all three modes: {@code Gil.current().orElseThrow().releasing(() -> read())}.
+   *
+   * <p>May be called by any thread; costs a {@link ThreadLocal} lookup.
+   *
+   * @return the GIL the calling thread holds, or empty
+   */
+  public static Optional<Gil> current() {
+    return Optional.ofNullable(STATE.get().gil);
+  }
+
+  /**
+   * Sleeps without the GIL, as Python's {@code time.sleep} does: if the calling thread holds
+   * a {@code Gil} (any, see {@link #current()}), sleeps inside its
+   * {@link #releasing(CheckedRunnable) releasing}, so that other threads run meanwhile, and
+   * takes it back afterwards with the same hold count; otherwise just sleeps. A zero
+   * duration still drops and takes back the GIL, as {@code time.sleep(0)} does, which lets
+   * a waiting thread in.
+   *
+   * @param duration how long to sleep; one too long for a {@code long} of nanoseconds
+   *     sleeps for about 292 years
+   * @throws InterruptedException if interrupted on entry (the GIL is not dropped) or while
+   *     sleeping (after the GIL is taken back); the interrupt status is cleared
+   * @throws IllegalArgumentException if {@code duration} is negative (as
+   *     {@code time.sleep(-1)} raises {@code ValueError})
+   * @throws NullPointerException if {@code duration} is null
+   */
+  public static void sleep(Duration duration) throws InterruptedException {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("sleep duration must not be negative: " + duration);
+    }
+    sleepNanos(Builder.saturatedNanos(duration));
+  }
+
+  /**
+   * Sleeps without the GIL, as {@link #sleep(Duration)} does, for a duration in the given
+   * unit.
+   *
+   * @param duration how long to sleep, in {@code unit}
+   * @param unit the unit of {@code duration}
+   * @throws InterruptedException if interrupted on entry (the GIL is not dropped) or while
+   *     sleeping (after the GIL is taken back); the interrupt status is cleared
+   * @throws IllegalArgumentException if {@code duration} is negative
+   * @throws NullPointerException if {@code unit} is null
+   */
+  public static void sleep(long duration, TimeUnit unit) throws InterruptedException {
+    Objects.requireNonNull(unit, "unit");
+    if (duration < 0) {
+      throw new IllegalArgumentException(
+          "sleep duration must not be negative: " + duration + " " + unit);
+    }
+    sleepNanos(unit.toNanos(duration));
+  }
+
+  private static void sleepNanos(long nanos) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Gil gil = STATE.get().gil;
+    if (gil == null) {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } else {
+      gil.releasing(() -> TimeUnit.NANOSECONDS.sleep(nanos));
     }
   }
 
@@ -412,9 +678,7 @@ public final class Gil {
     int holds = ts.holds;
     ts.gil = null;
     ts.holds = 0;
-    if (!freeThreaded) {
-      dropGil(ts, true, false);
-    }
+    dropGil(ts, true, false);
     return holds;
   }
 
@@ -431,9 +695,7 @@ public final class Gil {
       throw new IllegalStateException("the blocking call left " + ts.gil
           + " held, so " + this + " cannot be taken back");
     }
-    if (!freeThreaded) {
-      takeGilUninterruptibly(ts);
-    }
+    takeGilUninterruptibly(ts);
     ts.gil = this;
     ts.holds = savedHolds;
   }
@@ -457,13 +719,26 @@ public final class Gil {
     }
   }
 
-  /** take_gil(). Caller does not hold this Gil. */
+  /**
+   * take_gil(). Caller does not hold this Gil. A free-threaded Gil is never locked, so this
+   * only keeps its statistics and trace.
+   */
   private void takeGil(ThreadState ts, boolean interruptible) throws InterruptedException {
     final ReentrantLock mutex = this.mutex;
     mutex.lock();
     try {
+      long now = System.nanoTime();
+      ThreadTimes times = times(ts);
+      if (times.releasing) { // back from releasing(..)
+        times.releasing = false;
+        times.releasedNanos += now - times.since;
+      }
+      // After a forced drop, the wait began at the drop: it includes the forced-switch wait.
+      boolean waiting = times.yielding;
+      long start = waiting ? times.since : now;
+      times.yielding = false;
       if (locked) {
-        long start = System.nanoTime();
+        waiting = true;
         boolean interrupted = false;
         boolean acquired = false;
         waiters++;
@@ -496,26 +771,34 @@ public final class Gil {
             Thread.currentThread().interrupt();
           }
         }
-        long waited = System.nanoTime() - start;
+        now = System.nanoTime();
+      }
+      if (waiting) {
+        long waited = now - start;
         totalWaitNanos += waited;
+        times.waitedNanos += waited;
         if (waited > maxWaitNanos) {
           maxWaitNanos = waited;
         }
       }
       // _ready: we now hold the GIL.
-      locked = true;
-      holder = ts;
-      if (lastHolder != ts) {
-        lastHolder = ts;
-        switchNumber++;
-      }
-      switchCond.signalAll();
-      if (dropRequest) {
-        resetDropRequest();
-      }
+      times.holding = true;
+      times.since = now;
       acquisitions++;
+      if (!freeThreaded) {
+        locked = true;
+        holder = ts;
+        if (lastHolder != ts) {
+          lastHolder = ts;
+          switchNumber++;
+        }
+        switchCond.signalAll();
+        if (dropRequest) {
+          resetDropRequest();
+        }
+      }
       if (trace != null) {
-        trace.record(GilTrace.Kind.ACQUIRED, ts.thread);
+        trace.record(GilTrace.Kind.ACQUIRED, ts.thread, now);
       }
     } finally {
       mutex.unlock();
@@ -537,7 +820,8 @@ public final class Gil {
   }
 
   /**
-   * drop_gil(). Caller holds this Gil; its ThreadState no longer says so.
+   * drop_gil(). Caller holds this Gil; its ThreadState no longer says so. For a free-threaded
+   * Gil this only keeps the statistics and trace.
    *
    * @param willRetake whether the thread will take the GIL back (forced switching applies)
    * @param forced whether this drop honours a drop request at a checkpoint
@@ -546,14 +830,29 @@ public final class Gil {
     final ReentrantLock mutex = this.mutex;
     mutex.lock();
     try {
+      long now = System.nanoTime();
+      ThreadTimes times = times(ts);
+      times.holding = false;
+      times.heldNanos += now - times.since;
+      totalHeldNanos += now - times.since;
+      if (forced) { // at a checkpoint; takeGil counts the wait from here
+        times.yielding = true;
+        times.since = now;
+      } else if (willRetake) { // entering releasing(..)
+        times.releasing = true;
+        times.since = now;
+      }
+      if (trace != null) {
+        trace.record(GilTrace.Kind.RELEASED, ts.thread, now);
+      }
+      if (freeThreaded) {
+        return;
+      }
       locked = false;
       holder = null;
       lastHolder = ts;
       if (forced) {
         forcedDrops++;
-      }
-      if (trace != null) {
-        trace.record(GilTrace.Kind.RELEASED, ts.thread);
       }
       cond.signal();
       if (willRetake && forceSwitching && dropRequest) {
@@ -569,6 +868,18 @@ public final class Gil {
     }
   }
 
+  /** Returns the current thread's times under this Gil. Called under mutex, by that thread. */
+  private ThreadTimes times(ThreadState ts) {
+    ThreadTimes times = ts.times;
+    if (times == null || times.owner != this) {
+      @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
+      long id = ts.thread.getId();
+      times = timesByThread.computeIfAbsent(id, k -> new ThreadTimes(this, ts.thread));
+      ts.times = times;
+    }
+    return times;
+  }
+
   /** SET_GIL_DROP_REQUEST. Called under mutex. */
   private void setDropRequest(ThreadState requester) {
     if (!dropRequest) {
@@ -576,7 +887,7 @@ public final class Gil {
       PENDING_DROP_REQUESTS.getAndAdd(1);
       dropRequests++;
       if (trace != null) {
-        trace.record(GilTrace.Kind.DROP_REQUESTED, requester.thread);
+        trace.record(GilTrace.Kind.DROP_REQUESTED, requester.thread, System.nanoTime());
       }
     }
   }
@@ -596,13 +907,25 @@ public final class Gil {
    * @return an immutable snapshot of the counters
    */
   public GilStats stats() {
-    if (freeThreaded) {
-      return new GilStats(freeAcquisitions.sum(), 0L, 0L, 0L, Duration.ZERO, Duration.ZERO);
-    }
     mutex.lock();
     try {
+      // Holds and releasing(..) calls in progress count up to now.
+      long now = System.nanoTime();
+      long held = totalHeldNanos;
+      List<GilStats.ThreadTimes> threads = new ArrayList<>(timesByThread.size());
+      for (ThreadTimes t : timesByThread.values()) {
+        long current = t.holding || t.releasing ? now - t.since : 0L;
+        if (t.holding) {
+          held += current;
+        }
+        threads.add(new GilStats.ThreadTimes(t.threadId, t.threadName,
+            Duration.ofNanos(t.heldNanos + (t.holding ? current : 0L)),
+            Duration.ofNanos(t.waitedNanos),
+            Duration.ofNanos(t.releasedNanos + (t.releasing ? current : 0L))));
+      }
       return new GilStats(acquisitions, switchNumber, dropRequests, forcedDrops,
-          Duration.ofNanos(totalWaitNanos), Duration.ofNanos(maxWaitNanos));
+          Duration.ofNanos(totalWaitNanos), Duration.ofNanos(maxWaitNanos),
+          Duration.ofNanos(held), threads);
     } finally {
       mutex.unlock();
     }
@@ -611,7 +934,9 @@ public final class Gil {
   /**
    * Returns a snapshot of the trace: the most recent acquisitions, releases and drop
    * requests, oldest first. Empty if this GIL was built without
-   * {@link Builder#trace(boolean) trace(true)} or is free-threaded.
+   * {@link Builder#trace(boolean) trace(true)}. A free-threaded GIL built with it records
+   * acquisitions and releases (no drop requests: nobody waits for it), so that its timeline
+   * shows the threads running at once.
    *
    * @return an immutable snapshot of the traced events
    */
@@ -661,6 +986,38 @@ public final class Gil {
   /** Returns the Gil the current thread holds, or null. */
   static @Nullable Gil heldByCurrentThread() {
     return STATE.get().gil;
+  }
+
+  /**
+   * Drops every hold of the Gil the current thread holds, if any, until the returned handle
+   * is closed, which takes it back as the end of {@link #releasing(CheckedCallable)} does.
+   * The try-with-resources form of {@code releasing}, for a blocking call that throws more
+   * than one checked exception (GilExecutor's waits).
+   */
+  static Released releaseCurrent() {
+    ThreadState ts = STATE.get();
+    Gil gil = ts.gil;
+    return new Released(gil, ts, gil == null ? 0 : gil.beginAllowThreads(ts));
+  }
+
+  /** The GIL and hold count {@link #releaseCurrent()} gave up; closing takes them back. */
+  static final class Released implements AutoCloseable {
+    private final @Nullable Gil gil;
+    private final ThreadState ts;
+    private final int holds;
+
+    private Released(@Nullable Gil gil, ThreadState ts, int holds) {
+      this.gil = gil;
+      this.ts = ts;
+      this.holds = holds;
+    }
+
+    @Override
+    public void close() {
+      if (gil != null) {
+        gil.endAllowThreads(ts, holds);
+      }
+    }
   }
 
   /** Releases every hold of the current thread; returns how many there were (0 if none). */
@@ -719,6 +1076,7 @@ public final class Gil {
     private boolean forceSwitching = true;
     private boolean trace;
     private int traceCapacity = DEFAULT_TRACE_CAPACITY;
+    private boolean freeThreaded;
 
     private Builder() {
     }
@@ -806,12 +1164,26 @@ public final class Gil {
     }
 
     /**
+     * Sets whether the GIL is free-threaded (PEP 703), as {@link Gil#freeThreaded()} makes
+     * it; off by default. A free-threaded GIL ignores the switch interval and forced
+     * switching, and honours {@link #trace(boolean)} and {@link #traceCapacity(int)}.
+     *
+     * @param freeThreaded whether acquiring the GIL never excludes other threads
+     * @return this builder
+     */
+    @CanIgnoreReturnValue
+    public Builder freeThreaded(boolean freeThreaded) {
+      this.freeThreaded = freeThreaded;
+      return this;
+    }
+
+    /**
      * Returns a new GIL with this builder's settings.
      *
      * @return a new, unheld {@code Gil}
      */
     public Gil build() {
-      return new Gil(this, false);
+      return new Gil(this);
     }
 
     private static long saturatedNanos(Duration d) {

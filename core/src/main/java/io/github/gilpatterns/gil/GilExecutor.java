@@ -1,6 +1,5 @@
 package io.github.gilpatterns.gil;
 
-import com.google.common.base.Throwables;
 import com.google.common.util.concurrent.AbstractListeningExecutorService;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.join.Threads;
@@ -9,8 +8,11 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,8 +38,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Running tasks.</b> A worker takes its GIL before each task and releases it when the
  * task ends, normally or by an exception; inside the task, {@link Gil#checkpoint()} lets
- * other workers in and {@link Gil#releasing(Callable)} runs blocking calls without the
- * GIL. Under one shared {@link Gil#create() GIL}, CPU-bound tasks therefore run one at a
+ * other workers in and {@link Gil#releasing(CheckedCallable)} runs blocking calls without
+ * the GIL; {@link Gil#current()} returns the worker's GIL, so that one task serves every
+ * mode. Under one shared {@link Gil#create() GIL}, CPU-bound tasks therefore run one at a
  * time; under a {@link Gil#freeThreaded() free-threaded} one, or per interpreter, in
  * parallel. Futures are Guava {@code ListenableFuture}s. A task submitted with
  * {@link #execute(Runnable)} that throws passes the exception to its worker's
@@ -49,7 +53,10 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Workers</b> are started one per submission until {@code maxWorkers} exist, then
  * reused. By default they are non-daemon platform threads named Python-style
  * {@code ThreadPoolExecutor-P_T} (or {@code InterpreterPoolExecutor-P_T}), {@code P}
- * counting executors and {@code T} workers; {@link #create(Gil, int, ThreadFactory)} and
+ * counting executors and {@code T} workers. {@link #create(Gil, int, String)} and
+ * {@link #perInterpreter(int, String)} name them {@code prefix_0}, {@code prefix_1}, ... as
+ * Python's {@code thread_name_prefix} does, so that a trace or a thread dump says whose they
+ * are; {@link #create(Gil, int, ThreadFactory)} and
  * {@link #perInterpreter(int, ThreadFactory)} take them from a {@link ThreadFactory}
  * instead. The queue of waiting tasks is unbounded.
  *
@@ -57,7 +64,7 @@ import org.jspecify.annotations.Nullable;
  * workers are virtual threads, and three things change. They are daemon threads, as every
  * virtual thread is: they do not keep the JVM alive, so {@link #close()} the executor
  * before {@code main} returns or queued tasks are lost with the JVM. A worker that waits
- * (for work, for its GIL, inside {@link Gil#releasing(Callable)}) parks and frees its
+ * (for work, for its GIL, inside {@link Gil#releasing(CheckedCallable)}) parks and frees its
  * carrier thread: the executor and {@link Gil} block only in
  * {@code java.util.concurrent.locks}, never in {@code synchronized}, so they pin no carrier
  * on any JDK. And CPU-bound tasks are not time-sliced: a task that never blocks keeps its
@@ -69,7 +76,10 @@ import org.jspecify.annotations.Nullable;
  * {@link #close()}, {@code invokeAll} and {@code invokeAny} drop any GIL the calling
  * thread holds while they wait (a blocking call, as {@code Future.result()} and
  * {@code Thread.join()} are in CPython) and take it back before returning; for a future,
- * wait with {@code gil.releasing(future::get)}.
+ * wait with {@code gil.releasing(() -> future.get())}, which throws {@code Exception}: a block
+ * that throws two checked exceptions makes {@code releasing} throw their common supertype.
+ * ({@code future::get} names two methods, so the compiler cannot choose an overload of
+ * {@code releasing} for it.)
  *
  * <p><b>Shutdown.</b> {@link #shutdown()}, {@link #shutdownNow()},
  * {@link #awaitTermination(long, TimeUnit)} and {@link #close()} have the semantics of
@@ -85,13 +95,27 @@ import org.jspecify.annotations.Nullable;
  * (uninterruptibly) until the holder drops it, and finishes with its interrupt status set.
  *
  * <p>Sample usage: two CPU-bound tasks under one GIL take twice as long as one, as two
- * CPython threads do; per interpreter they do not.
+ * CPython threads do; per interpreter, on two free cores, they take about as long as one.
+ * With {@code fib} of the {@link Gil} sample (which checkpoints on every call),
+ * {@code fib(40)} lasts about a second, so that the JIT's warm-up does not blur the
+ * difference. On a 2-core machine one run printed {@code one GIL 2.38 s, per interpreter
+ * 1.08 s}.
  * <pre> {@code
- * try (GilExecutor pool = GilExecutor.create(Gil.create(), 2)) {   // or perInterpreter(2)
- *   ListenableFuture<Long> a = pool.submit(() -> fib(32));
- *   ListenableFuture<Long> b = pool.submit(() -> fib(32));
- *   System.out.println(a.get() + b.get());    // from a thread that holds no GIL
- * }}</pre>
+ * static double seconds(GilExecutor pool) throws Exception {
+ *   long start = System.nanoTime();
+ *   try (pool) {
+ *     ListenableFuture<Long> a = pool.submit(() -> fib(40));
+ *     ListenableFuture<Long> b = pool.submit(() -> fib(40));
+ *     a.get();                                // from a thread that holds no GIL
+ *     b.get();
+ *   }
+ *   return (System.nanoTime() - start) / 1e9;
+ * }
+ *
+ * System.out.printf("one GIL %.2f s, per interpreter %.2f s%n",
+ *     seconds(GilExecutor.create(Gil.create(), 2, "gil")),
+ *     seconds(GilExecutor.perInterpreter(2, "interp")));
+ * }</pre>
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to submitting a task
  * <i>happen-before</i> the task begins, and the task's actions <i>happen-before</i> its
@@ -123,8 +147,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    *
    * Workers. Every worker thread has a Worker record (through the `worker` thread-local, and
    * listed in `workers`): its thread, its GIL (the shared one, or gils[k % n] for the k-th
-   * worker to start per interpreter), the task it holds but has not started (`waitingFor`),
-   * and the `taking` mark. WorkQueue.take() sets `taking` before it dequeues and clears it
+   * thread the factory makes, per interpreter), the task it holds but has not started
+   * (`waitingFor`), and the `taking` mark. WorkQueue.take() sets `taking` before it dequeues and clears it
    * only after it has recorded the dequeued task in `waitingFor`; a task leaves
    * `waitingFor` only once it is RUNNING or ABANDONED. So at any moment a task that has been
    * accepted and not started is in the queue, or in some worker's `waitingFor`, or inside a
@@ -152,7 +176,12 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * Since a GilTask never lets an exception escape, workers are never replaced, and k < n for
    * the life of a per-interpreter pool. Thread names come from the factory; the default one is
    * Threads.factory(prefix): prefix-P_T, P counting executors of that kind in the JVM, T the
-   * workers of this one.
+   * workers of this one; with a thread-name prefix, named(prefix): prefix_T.
+   *
+   * The blocking waits (awaitTermination, invokeAll, invokeAny) drop the caller's GIL with
+   * Gil.releaseCurrent() in try-with-resources rather than with a releasing(..) lambda: a
+   * lambda that throws two checked exceptions makes releasing throw their common supertype,
+   * Exception, which these methods cannot declare.
    */
 
   private static final System.Logger LOG = System.getLogger(GilExecutor.class.getName());
@@ -189,16 +218,25 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     this.gils = gils;
     this.kind = kind;
     this.maxWorkers = maxWorkers;
-    AtomicInteger started = new AtomicInteger();
-    // The Worker record is made on the worker thread as it starts, so that a thread the pool
-    // never starts takes no GIL from the per-interpreter rotation.
-    ThreadFactory factory = r -> threadFactory.newThread(() -> {
-      Gil gil = sharedGil != null ? sharedGil : gils.get(started.getAndIncrement() % gils.size());
-      Worker w = new Worker(Thread.currentThread(), gil);
-      worker.set(w);
-      workers.add(w);
-      r.run();
-    });
+    // The k-th thread the factory makes gets the k-th GIL. The pool asks the factory only from
+    // addWorker(), one call at a time under growLock, so the order is the order of the calls
+    // (not of the threads' first runs, which the scheduler decides). A call that returns no
+    // thread takes no GIL from the per-interpreter rotation. The Worker record is made on the
+    // worker thread as it starts.
+    AtomicInteger made = new AtomicInteger();
+    ThreadFactory factory = r -> {
+      Gil gil = sharedGil != null ? sharedGil : gils.get(made.get() % gils.size());
+      Thread thread = threadFactory.newThread(() -> {
+        Worker w = new Worker(Thread.currentThread(), gil);
+        worker.set(w);
+        workers.add(w);
+        r.run();
+      });
+      if (thread != null) {
+        made.incrementAndGet();
+      }
+      return thread;
+    };
     this.pool = new ThreadPoolExecutor(maxWorkers, maxWorkers, 0L, TimeUnit.MILLISECONDS,
         queue, factory);
   }
@@ -246,6 +284,24 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
     return shared(gil, maxWorkers, Objects.requireNonNull(threadFactory, "threadFactory"), null);
   }
 
+  /**
+   * Returns a new executor like {@link #create(Gil, int)} whose workers are named
+   * {@code threadNamePrefix_0}, {@code threadNamePrefix_1}, ... in the order they start, as
+   * Python's {@code ThreadPoolExecutor(max_workers, thread_name_prefix)} names them. They
+   * are non-daemon platform threads.
+   *
+   * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
+   * @param maxWorkers the maximum number of worker threads
+   * @param threadNamePrefix the start of every worker's name
+   * @return a new executor
+   * @throws NullPointerException if {@code gil} or {@code threadNamePrefix} is null
+   * @throws IllegalArgumentException if {@code maxWorkers} is less than 1 or
+   *     {@code threadNamePrefix} is empty
+   */
+  public static GilExecutor create(Gil gil, int maxWorkers, String threadNamePrefix) {
+    return shared(gil, maxWorkers, named(threadNamePrefix), null);
+  }
+
   /** An executor like {@link #create(Gil, int)} whose racy points call {@code probe}. */
   static GilExecutor createProbed(Gil gil, int maxWorkers, ThreadFactory threadFactory,
       Probe probe) {
@@ -277,14 +333,14 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * @throws IllegalArgumentException if {@code interpreters} is less than 1
    */
   public static GilExecutor perInterpreter(int interpreters) {
-    return interpreters(interpreters, null);
+    return interpreters(interpreters, Gil::create, null);
   }
 
   /**
    * Returns a new executor like {@link #perInterpreter(int)} whose workers come from
    * {@code threadFactory}; the factory's contract, and what happens when it returns null or
-   * throws, are those of {@link #create(Gil, int, ThreadFactory)}. The k-th worker to start
-   * gets the k-th GIL of {@link #gils()}.
+   * throws, are those of {@link #create(Gil, int, ThreadFactory)}. The k-th thread the
+   * factory makes gets the k-th GIL of {@link #gils()}.
    *
    * @param interpreters the number of workers, hence of GILs
    * @param threadFactory makes the worker threads
@@ -293,22 +349,99 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * @throws IllegalArgumentException if {@code interpreters} is less than 1
    */
   public static GilExecutor perInterpreter(int interpreters, ThreadFactory threadFactory) {
-    return interpreters(interpreters, Objects.requireNonNull(threadFactory, "threadFactory"));
+    return interpreters(interpreters, Gil::create,
+        Objects.requireNonNull(threadFactory, "threadFactory"));
   }
 
-  /** Checks the argument, then makes the GILs, the default factory (if null) and the executor. */
-  private static GilExecutor interpreters(int interpreters,
+  /**
+   * Returns a new executor like {@link #perInterpreter(int)} whose workers are named
+   * {@code threadNamePrefix_0}, {@code threadNamePrefix_1}, ... in the order they start (as
+   * {@link #create(Gil, int, String)} names them).
+   *
+   * @param interpreters the number of workers, hence of GILs
+   * @param threadNamePrefix the start of every worker's name
+   * @return a new executor
+   * @throws NullPointerException if {@code threadNamePrefix} is null
+   * @throws IllegalArgumentException if {@code interpreters} is less than 1 or
+   *     {@code threadNamePrefix} is empty
+   */
+  public static GilExecutor perInterpreter(int interpreters, String threadNamePrefix) {
+    return interpreters(interpreters, Gil::create, named(threadNamePrefix));
+  }
+
+  /**
+   * Returns a new executor like {@link #perInterpreter(int)} whose GILs come from
+   * {@code gils}, called {@code interpreters} times before this returns: for instance
+   * {@code perInterpreter(4, Gil.builder().trace(true)::build)} for GILs whose
+   * {@link Gil#trace() trace} shows each interpreter's timeline, read back with
+   * {@link #gils()}. The k-th GIL it returns is the k-th of {@link #gils()}.
+   *
+   * @param interpreters the number of workers, hence of GILs
+   * @param gils makes one new GIL per call
+   * @return a new executor
+   * @throws NullPointerException if {@code gils} is null or returns null
+   * @throws IllegalArgumentException if {@code interpreters} is less than 1, or if
+   *     {@code gils} returns the same GIL twice (the interpreters would share it)
+   */
+  public static GilExecutor perInterpreter(int interpreters, Supplier<Gil> gils) {
+    return interpreters(interpreters, Objects.requireNonNull(gils, "gils"), null);
+  }
+
+  /**
+   * Returns a new executor like {@link #perInterpreter(int, Supplier)} whose workers come
+   * from {@code threadFactory}, with the factory contract of
+   * {@link #create(Gil, int, ThreadFactory)}.
+   *
+   * @param interpreters the number of workers, hence of GILs
+   * @param gils makes one new GIL per call
+   * @param threadFactory makes the worker threads
+   * @return a new executor
+   * @throws NullPointerException if an argument is null or {@code gils} returns null
+   * @throws IllegalArgumentException if {@code interpreters} is less than 1, or if
+   *     {@code gils} returns the same GIL twice
+   */
+  public static GilExecutor perInterpreter(int interpreters, Supplier<Gil> gils,
+      ThreadFactory threadFactory) {
+    return interpreters(interpreters, Objects.requireNonNull(gils, "gils"),
+        Objects.requireNonNull(threadFactory, "threadFactory"));
+  }
+
+  /** Checks the arguments, then makes the GILs, the default factory (if null) and the executor. */
+  private static GilExecutor interpreters(int interpreters, Supplier<Gil> gils,
       @Nullable ThreadFactory threadFactory) {
     if (interpreters < 1) {
       throw new IllegalArgumentException("interpreters must be at least 1: " + interpreters);
     }
     List<Gil> own = new ArrayList<>(interpreters);
+    Set<Gil> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (int i = 0; i < interpreters; i++) {
-      own.add(Gil.create());
+      Gil gil = Objects.requireNonNull(gils.get(), "the GIL supplier returned null");
+      if (!seen.add(gil)) {
+        throw new IllegalArgumentException(
+            "the GIL supplier returned " + gil + " twice; each interpreter needs its own GIL");
+      }
+      own.add(gil);
     }
     String kind = "InterpreterPoolExecutor";
     return new GilExecutor(kind, null, List.copyOf(own), interpreters,
         threadFactory != null ? threadFactory : Threads.factory(kind), null);
+  }
+
+  /**
+   * Returns a factory of non-daemon platform threads named {@code prefix_0}, {@code prefix_1},
+   * ..., Python's {@code thread_name_prefix} naming.
+   */
+  private static ThreadFactory named(String prefix) {
+    Objects.requireNonNull(prefix, "threadNamePrefix");
+    if (prefix.isEmpty()) {
+      throw new IllegalArgumentException("threadNamePrefix must not be empty");
+    }
+    AtomicInteger number = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, prefix + "_" + number.getAndIncrement());
+      thread.setDaemon(false); // not inherited from the submitting thread
+      return thread;
+    };
   }
 
   /**
@@ -544,12 +677,9 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     Objects.requireNonNull(unit, "unit");
-    try {
-      return whileBlocked(() -> pool.awaitTermination(timeout, unit));
-    } catch (Exception e) {
-      Throwables.throwIfInstanceOf(e, InterruptedException.class);
-      Throwables.throwIfUnchecked(e);
-      throw new AssertionError(e);
+    Gil.Released released = Gil.releaseCurrent();
+    try (released) {
+      return pool.awaitTermination(timeout, unit);
     }
   }
 
@@ -615,12 +745,9 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   @Override
   public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks)
       throws InterruptedException {
-    try {
-      return whileBlocked(() -> super.invokeAll(tasks));
-    } catch (Exception e) {
-      Throwables.throwIfInstanceOf(e, InterruptedException.class);
-      Throwables.throwIfUnchecked(e);
-      throw new AssertionError(e);
+    Gil.Released released = Gil.releaseCurrent();
+    try (released) {
+      return super.invokeAll(tasks);
     }
   }
 
@@ -638,12 +765,9 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   @Override
   public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout,
                      TimeUnit unit) throws InterruptedException {
-    try {
-      return whileBlocked(() -> super.invokeAll(tasks, timeout, unit));
-    } catch (Exception e) {
-      Throwables.throwIfInstanceOf(e, InterruptedException.class);
-      Throwables.throwIfUnchecked(e);
-      throw new AssertionError(e);
+    Gil.Released released = Gil.releaseCurrent();
+    try (released) {
+      return super.invokeAll(tasks, timeout, unit);
     }
   }
 
@@ -659,13 +783,9 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   @Override
   public <T> T invokeAny(Collection<? extends Callable<T>> tasks)
       throws InterruptedException, ExecutionException {
-    try {
-      return whileBlocked(() -> super.invokeAny(tasks));
-    } catch (Exception e) {
-      Throwables.throwIfInstanceOf(e, InterruptedException.class);
-      Throwables.throwIfInstanceOf(e, ExecutionException.class);
-      Throwables.throwIfUnchecked(e);
-      throw new AssertionError(e);
+    Gil.Released released = Gil.releaseCurrent();
+    try (released) {
+      return super.invokeAny(tasks);
     }
   }
 
@@ -684,21 +804,10 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   @Override
   public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
-    try {
-      return whileBlocked(() -> super.invokeAny(tasks, timeout, unit));
-    } catch (Exception e) {
-      Throwables.throwIfInstanceOf(e, InterruptedException.class);
-      Throwables.throwIfInstanceOf(e, ExecutionException.class);
-      Throwables.throwIfInstanceOf(e, TimeoutException.class);
-      Throwables.throwIfUnchecked(e);
-      throw new AssertionError(e);
+    Gil.Released released = Gil.releaseCurrent();
+    try (released) {
+      return super.invokeAny(tasks, timeout, unit);
     }
-  }
-
-  /** Runs a blocking wait without whatever Gil the current thread holds. */
-  private static <T> T whileBlocked(Callable<T> wait) throws Exception {
-    @Nullable Gil held = Gil.heldByCurrentThread();
-    return held == null ? wait.call() : held.releasing(wait);
   }
 
   /**

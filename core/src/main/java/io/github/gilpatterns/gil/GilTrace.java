@@ -256,10 +256,11 @@ public final class GilTrace {
       this.ring = new Event[capacity];
     }
 
-    void record(Kind kind, Thread thread) {
+    /** Records an event at {@code nanoTime}, the instant the Gil's statistics use for it. */
+    void record(Kind kind, Thread thread, long nanoTime) {
       @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
       long id = thread.getId();
-      ring[(int) (count % ring.length)] = new Event(kind, System.nanoTime(), id, thread.getName());
+      ring[(int) (count % ring.length)] = new Event(kind, nanoTime, id, thread.getName());
       count++;
     }
 

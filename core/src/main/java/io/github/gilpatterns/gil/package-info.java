@@ -6,15 +6,22 @@
  *
  * <ul>
  *   <li>{@link io.github.gilpatterns.gil.Gil}: the lock, its static eval-breaker
- *       {@link io.github.gilpatterns.gil.Gil#checkpoint() checkpoint()}, and
- *       {@link io.github.gilpatterns.gil.Gil#releasing(java.util.concurrent.Callable)
- *       releasing(..)} for blocking calls;</li>
+ *       {@link io.github.gilpatterns.gil.Gil#checkpoint() checkpoint()},
+ *       {@link io.github.gilpatterns.gil.Gil#releasing(CheckedCallable) releasing(..)} and
+ *       {@link io.github.gilpatterns.gil.Gil#sleep(java.time.Duration) Gil.sleep(..)} for
+ *       blocking calls, {@link io.github.gilpatterns.gil.Gil#holding(CheckedCallable)
+ *       holding(..)} to run a task holding it, and
+ *       {@link io.github.gilpatterns.gil.Gil#current() Gil.current()};</li>
+ *   <li>{@link io.github.gilpatterns.gil.CheckedCallable} and
+ *       {@link io.github.gilpatterns.gil.CheckedRunnable}: the blocks those calls take, whose
+ *       checked exception propagates as itself;</li>
  *   <li>{@link io.github.gilpatterns.gil.GilExecutor}: Python's {@code ThreadPoolExecutor}
  *       (tasks share one GIL) and {@code InterpreterPoolExecutor} (one GIL per worker), as a
  *       Guava {@code ListeningExecutorService};</li>
  *   <li>{@link io.github.gilpatterns.gil.GilStats} and
- *       {@link io.github.gilpatterns.gil.GilTrace}: counters and a bounded log of who held
- *       the GIL when, renderable as a text timeline.</li>
+ *       {@link io.github.gilpatterns.gil.GilTrace}: counters with each thread's time
+ *       holding the GIL, waiting for it and running without it, and a bounded log of who
+ *       held the GIL when, renderable as a text timeline.</li>
  * </ul>
  *
  * <p>The GIL protects nothing but the code between checkpoints: a read-modify-write with a
@@ -27,7 +34,7 @@
  *       {@link java.lang.NullPointerException} before any state changes.</li>
  *   <li><em>Return values</em> are meant to be used ({@code @CheckReturnValue}), except where
  *       a method is marked {@code @CanIgnoreReturnValue}: builder setters, a
- *       {@code releasing(Callable)} called for its effect, and the list
+ *       {@code releasing(..)} and {@code holding(..)} called for their effect, and the list
  *       {@code shutdownNow()} returns.</li>
  *   <li><em>Timeouts</em> are taken both as a {@link java.time.Duration} and as a
  *       {@code long} with a {@link java.util.concurrent.TimeUnit}; one too large for a

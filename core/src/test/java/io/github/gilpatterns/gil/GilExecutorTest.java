@@ -49,8 +49,8 @@ class GilExecutorTest {
     assertThrows(NullPointerException.class, () -> GilExecutor.create(null, 1));
     assertThrows(IllegalArgumentException.class, () -> GilExecutor.create(Gil.create(), 0));
     assertThrows(IllegalArgumentException.class, () -> GilExecutor.perInterpreter(0));
-    assertThrows(NullPointerException.class, () -> GilExecutor.create(Gil.create(), 1, null));
-    assertThrows(NullPointerException.class, () -> GilExecutor.perInterpreter(1, null));
+    assertThrows(NullPointerException.class, () -> GilExecutor.create(Gil.create(), 1, (ThreadFactory) null));
+    assertThrows(NullPointerException.class, () -> GilExecutor.perInterpreter(1, (ThreadFactory) null));
     assertThrows(IllegalArgumentException.class,
         () -> GilExecutor.create(Gil.create(), 0, ThreadMode.factory("unused")));
     assertThrows(IllegalArgumentException.class,
@@ -76,6 +76,37 @@ class GilExecutorTest {
     }
     assertFalse(gil.isHeldByCurrentThread());
     assertEquals(1, gil.stats().acquisitions());
+  }
+
+  @Test
+  void workersAreNamedAfterTheGivenPrefix() throws Exception {
+    assertThrows(IllegalArgumentException.class, () -> GilExecutor.create(Gil.create(), 1, ""));
+    assertThrows(IllegalArgumentException.class, () -> GilExecutor.perInterpreter(1, ""));
+    assertThrows(NullPointerException.class, () -> GilExecutor.create(Gil.create(), 1, (String) null));
+    assertThrows(NullPointerException.class, () -> GilExecutor.perInterpreter(1, (String) null));
+    try (GilExecutor free = GilExecutor.create(Gil.freeThreaded(), 2, "fib");
+        GilExecutor interpreters = GilExecutor.perInterpreter(2, "interp")) {
+      assertEquals(Set.of("fib_0", "fib_1"), workerNames(free));
+      assertEquals(Set.of("interp_0", "interp_1"), workerNames(interpreters));
+      assertFalse(free.submit(() -> Thread.currentThread().isDaemon()).get(20, TimeUnit.SECONDS));
+    }
+  }
+
+  /** The names of both workers of a two-worker pool whose tasks run in parallel. */
+  private static Set<String> workerNames(GilExecutor pool) throws Exception {
+    CyclicBarrier both = new CyclicBarrier(2);
+    Set<String> names = ConcurrentHashMap.newKeySet();
+    List<ListenableFuture<?>> futures = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      futures.add(pool.submit(() -> {
+        names.add(Thread.currentThread().getName());
+        return both.await(20, TimeUnit.SECONDS);
+      }));
+    }
+    for (ListenableFuture<?> f : futures) {
+      f.get(20, TimeUnit.SECONDS);
+    }
+    return names;
   }
 
   @Test
@@ -538,9 +569,7 @@ class GilExecutorTest {
   }
 
   @Test
-  void perInterpreterGivesEachWorkerOneGilOfItsOwn() throws Exception {
-    // Which worker gets which GIL depends on the order the threads begin to run, which the
-    // scheduler decides; what is promised is one GIL of gils() per worker, none shared.
+  void perInterpreterGivesTheKthThreadTheFactoryMakesTheKthGil() throws Exception {
     RecordingThreadFactory factory = new RecordingThreadFactory("interp");
     try (GilExecutor pool = GilExecutor.perInterpreter(2, factory)) {
       CyclicBarrier barrier = new CyclicBarrier(2);
@@ -552,9 +581,9 @@ class GilExecutorTest {
       Set<Gil> seen = new HashSet<>();
       for (ListenableFuture<List<Object>> f : fs) {
         List<Object> threadAndGil = f.get(20, TimeUnit.SECONDS);
-        assertTrue(factory.made.contains(threadAndGil.get(0)),
-            "ran on a thread the factory did not make");
-        assertTrue(pool.gils().contains(threadAndGil.get(1)), "ran under a GIL not of this pool");
+        int k = factory.made.indexOf(threadAndGil.get(0));
+        assertTrue(k >= 0, "ran on a thread the factory did not make");
+        assertSame(pool.gils().get(k), threadAndGil.get(1));
         seen.add((Gil) threadAndGil.get(1));
       }
       assertEquals(2, seen.size());

@@ -337,7 +337,7 @@ class GilTest {
           body.run();
           return null;
         })));
-    assertEquals(2, gil.stats().acquisitions());
+    assertEquals(4, gil.stats().acquisitions(), "each acquire() and each re-take after releasing");
     assertThrows(IllegalMonitorStateException.class, gil::release);
     assertTrue(gil.trace().isEmpty());
   }

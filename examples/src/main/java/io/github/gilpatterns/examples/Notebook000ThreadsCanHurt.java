@@ -125,10 +125,7 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
       s.say("holder drops it; then main asks for it back. So start-up time grows with the threads already");
       s.say("running, as in the notebook. Meanwhile %d of the %d fib(%d) threads are still computing:",
           running.stream().filter(Thread::isAlive).count(), running.size(), n);
-      double joinAll = Measure.seconds(() -> gil.releasing(() -> {
-        Threads.joinAll(running);
-        return null;
-      }));
+      double joinAll = Measure.seconds(() -> gil.releasing(() -> Threads.joinAll(running)));
       s.time(String.format("joining the %d threads runthreads left running", running.size()), joinAll,
           String.format("that is %.1f x one fib", joinAll / once));
     } finally {
@@ -205,23 +202,16 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
       CountDownLatch started = new CountDownLatch(1);
       Thread t = Threads.start("Thread-" + (++threadCounter) + " (fib)", () -> {
         try {
-          gil.acquire(); // _bootstrap_inner runs Python code: it needs the GIL first
+          gil.holding(() -> { // _bootstrap_inner runs Python code: it needs the GIL first
+            started.countDown(); // self._started.set()
+            fib(n);
+          });
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
-        }
-        try {
-          started.countDown(); // self._started.set()
-          fib(n);
-        } finally {
-          gil.release();
         }
       });
       running.add(t);
-      gil.releasing(() -> {
-        started.await(); // Thread.start() waits on self._started without the GIL
-        return null;
-      });
+      gil.releasing(() -> started.await()); // Thread.start() waits on self._started without the GIL
       Gil.checkpoint(); // the for loop's back-edge
     }
     return (System.nanoTime() - t0) / 1e9;

@@ -92,7 +92,7 @@ public final class Notebook004ThreadingModule implements Notebook {
     s.notebook(id(), title(), source());
     Size size = s.size();
     long sleepMillis = size.pick(100, 300, 2000);
-    s.say("time.sleep(2) becomes Thread.sleep(%d ms) inside gil.releasing(..) (time.sleep releases the GIL).",
+    s.say("time.sleep(2) becomes Gil.sleep(%d ms), which releases the GIL while it sleeps, as time.sleep does.",
         sleepMillis);
 
     cellOne(s, sleepMillis);
@@ -106,38 +106,30 @@ public final class Notebook004ThreadingModule implements Notebook {
         + " threads are killed; and waiting threads overlap under the GIL while computing ones do not.");
   }
 
-  private static void sleep(Gil gil, long millis) {
-    gil.releasing(() -> {
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+  /** time.sleep: Gil.sleep drops whichever GIL the thread holds while it sleeps. */
+  private static void sleep(long millis) {
+    try {
+      Gil.sleep(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Starts {@code t} the way threading.Thread.start() does: wait until it runs, without the GIL. */
   private static void start(Gil gil, Thread t, CountDownLatch started) throws Exception {
     t.start();
-    gil.releasing(() -> {
-      started.await();
-      return null;
-    });
+    gil.releasing(() -> started.await());
   }
 
   private static Runnable underGil(Gil gil, CountDownLatch started, Runnable body) {
     return () -> {
       try {
-        gil.acquire();
+        gil.holding(() -> {
+          started.countDown();
+          body.run();
+        });
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
-      }
-      try {
-        started.countDown();
-        body.run();
-      } finally {
-        gil.release();
       }
     };
   }
@@ -160,7 +152,7 @@ public final class Notebook004ThreadingModule implements Notebook {
       out.print("before create Thread");
       x = new Thread(underGil(gil, started, () -> {
         out.print(1, " - thread starting");
-        sleep(gil, sleepMillis);
+        sleep(sleepMillis);
         out.print(1, " - after sleep");
       }), "Thread-1 (thread_function)");
       out.print("before running Thread");
@@ -269,7 +261,7 @@ public final class Notebook004ThreadingModule implements Notebook {
         CountDownLatch started = new CountDownLatch(1);
         Thread x = new Thread(underGil(gil, started, () -> {
           out.print(name, " - thread start");
-          sleep(gil, sleepMillis);
+          sleep(sleepMillis);
           out.print(name, "- thread job's done");
         }), "Thread-" + (index + 1) + " (thread_function)");
         threads.add(x);
@@ -280,10 +272,7 @@ public final class Notebook004ThreadingModule implements Notebook {
         out.print("before join - ", index);
         Thread t = threads.get(index);
         long j0 = System.nanoTime();
-        gil.releasing(() -> {
-          t.join();
-          return null;
-        });
+        gil.releasing(() -> t.join());
         joinWait[index] = (System.nanoTime() - j0) / 1e9;
         out.print("after join - ", index);
         Gil.checkpoint();
@@ -320,12 +309,12 @@ public final class Notebook004ThreadingModule implements Notebook {
     for (int r = 0; r < repeats; r++) {
       Gil one = Gil.create();
       oneSleep.add(Measure.threads(one, 1, () -> {
-        sleep(one, 50);
+        Gil.sleep(50, TimeUnit.MILLISECONDS); // time.sleep(0.05)
         return null;
       }));
       Gil two = Gil.create();
       twoSleep.add(Measure.threads(two, 2, () -> {
-        sleep(two, 50);
+        Gil.sleep(50, TimeUnit.MILLISECONDS); // time.sleep(0.05)
         return null;
       }));
     }
@@ -357,7 +346,7 @@ public final class Notebook004ThreadingModule implements Notebook {
     try (GilExecutor executor = GilExecutor.create(gil, 3)) {
       for (int i = 0; i < 2; i++) {
         tasks.add(executor.submit(() -> {
-          sleep(gil, sleepMillis);
+          sleep(sleepMillis);
           out.print("thread_function Executed " + pythonRepr(Thread.currentThread()));
         }));
       }
