@@ -4,6 +4,7 @@
 # forbidden outcome. Works from any directory.
 #
 #   jcstress-tests/run.sh [quick|full] [jcstress options...]
+#   jcstress-tests/run.sh compare A/claims.json B/claims.json [POINTS]
 #
 #   quick  (default) what CI runs: -m quick -iters 2 -jvmArgs -Xmx256m -sc false.
 #          A few seconds per test; see README.md for the measured total.
@@ -14,8 +15,15 @@
 #   jcstress-tests/run.sh quick -t Counter_01_LostUpdates
 #   jcstress-tests/run.sh full  -t 'HybridString|Gil_'
 #
-# Output: jcstress-tests/results/<mode>/index.html (one page per test), the console log in
-# jcstress-tests/results/<mode>/jcstress.log and the result blob beside them.
+# Output in jcstress-tests/results/<mode>/: jcstress's index.html (one page per test), its console
+# log jcstress.log and its result file; then, written from that result file after every run,
+# claims.html (one section per claim of README.md with its verdict, broken and fixed tests side
+# by side), claims.json and claims.md (the same data: one record per test and outcome, and the
+# run's JVM, OS, CPU count and mode).
+#
+# compare: prints the differences that matter between two runs' claims.json (an outcome seen in
+# one and not the other, a frequency that moved by POINTS percentage points or more, default 5,
+# a test in one run only, a different JVM, OS, CPU count or mode); exits 1 when there are any.
 #
 # Environment: JAVA_HOME selects the JVM (default: java on PATH); SKIP_BUILD=1 reuses
 # jcstress-tests/target/jcstress.jar; MVN (default mvn) and MVN_ARGS add Maven options (e.g. -o).
@@ -32,8 +40,9 @@ if [[ $# -gt 0 ]]; then shift; fi
 case "$mode" in
   quick) mode_flags=(-m quick -iters 2 -jvmArgs -Xmx256m -sc false) ;;
   full)  mode_flags=(-m default -jvmArgs -Xmx512m) ;;
+  compare) ;;
   -h|--help|help)
-    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'
     exit 0 ;;
   *) echo "run.sh: unknown mode '$mode' (expected quick or full)" >&2; exit 2 ;;
 esac
@@ -45,6 +54,23 @@ out="$here/results/$mode"
 log="$out/jcstress.log"
 
 if [[ -n "${JAVA_HOME:-}" ]]; then java="$JAVA_HOME/bin/java"; else java="java"; fi
+report_main=io.github.gilpatterns.jcstress.report.ClaimsReport
+
+build() {
+  echo "== Building jcstress-tests/target/jcstress.jar"
+  # Javadoc and source jars of the modules it depends on are not needed to run the tests.
+  (cd "$root" && ${MVN:-mvn} -B -ntp -q ${MVN_ARGS:-} -pl jcstress-tests -am package \
+      -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
+}
+
+if [[ "$mode" == "compare" ]]; then
+  if [[ $# -lt 2 || $# -gt 3 ]]; then
+    echo "usage: run.sh compare A/claims.json B/claims.json [POINTS]" >&2
+    exit 2
+  fi
+  [[ -f "$jar" ]] || build
+  exec "$java" -cp "$jar" "$report_main" compare "$@"
+fi
 
 # The test filter, if any, to know how many tests should run.
 filter=""
@@ -53,12 +79,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   if [[ "${args[$i]}" == "-t" && $((i + 1)) -lt ${#args[@]} ]]; then filter="${args[$((i + 1))]}"; fi
 done
 
-if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-  echo "== Building jcstress-tests/target/jcstress.jar"
-  # Javadoc and source jars of the modules it depends on are not needed to run the tests.
-  (cd "$root" && ${MVN:-mvn} -B -ntp -q ${MVN_ARGS:-} -pl jcstress-tests -am package \
-      -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
-fi
+if [[ "${SKIP_BUILD:-0}" != "1" ]]; then build; fi
 [[ -f "$jar" ]] || { echo "run.sh: $jar not found" >&2; exit 1; }
 
 # Test names from the jar's META-INF/TestList: each line is JCTEST, then length-prefixed
@@ -146,6 +167,12 @@ echo "Interesting outcomes (ACCEPTABLE_INTERESTING; samples, share of the test's
 awk -F'\t' '$1 == "ROW" && $6 == "Interesting" {
   printf "  %-62s %-12s %12s  %s%s\n", $2, "[" $3 "]", $4, $5, ($4 + 0 == 0 ? "  (not seen this run)" : "") }' <<<"$report"
 echo "HTML report: $out/index.html"
+
+# The claims report, from jcstress's result file: written whatever the verdict above.
+echo
+if ! "$java" -cp "$jar" "$report_main" write "$out" "$mode"; then
+  failures+=("the claims report could not be written from the results in $out")
+fi
 
 if [[ ${#failures[@]} -gt 0 ]]; then
   echo
