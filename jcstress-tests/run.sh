@@ -5,6 +5,7 @@
 #
 #   jcstress-tests/run.sh [quick|full] [jcstress options...]
 #   jcstress-tests/run.sh compare A/claims.json B/claims.json [POINTS]
+#   jcstress-tests/run.sh check-page [quick|full]
 #
 #   quick  (default) what CI runs: -m quick -iters 2 -jvmArgs -Xmx256m -sc false.
 #          A few seconds per test; see README.md for the measured total.
@@ -25,6 +26,10 @@
 # one and not the other, a frequency that moved by POINTS percentage points or more, default 5,
 # a test in one run only, a different JVM, OS, CPU count or mode); exits 1 when there are any.
 #
+# check-page: renders results/<mode>/claims.html in headless Chromium (chromium on PATH, or
+# CHROMIUM), checks the DOM it built (--dump-dom, saved as claims.dom.html) has a verdict for
+# every claim, and saves a 1280x2000 screenshot as claims.png; fails when any of it fails.
+#
 # Environment: JAVA_HOME selects the JVM (default: java on PATH); SKIP_BUILD=1 reuses
 # jcstress-tests/target/jcstress.jar; MVN (default mvn) and MVN_ARGS add Maven options (e.g. -o).
 #
@@ -40,9 +45,9 @@ if [[ $# -gt 0 ]]; then shift; fi
 case "$mode" in
   quick) mode_flags=(-m quick -iters 2 -jvmArgs -Xmx256m -sc false) ;;
   full)  mode_flags=(-m default -jvmArgs -Xmx512m) ;;
-  compare) ;;
+  compare|check-page) ;;
   -h|--help|help)
-    sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'
     exit 0 ;;
   *) echo "run.sh: unknown mode '$mode' (expected quick or full)" >&2; exit 2 ;;
 esac
@@ -70,6 +75,26 @@ if [[ "$mode" == "compare" ]]; then
   fi
   [[ -f "$jar" ]] || build
   exec "$java" -cp "$jar" "$report_main" compare "$@"
+fi
+
+if [[ "$mode" == "check-page" ]]; then
+  page="$here/results/${1:-quick}/claims.html"
+  chromium="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
+  [[ -n "$chromium" ]] || { echo "run.sh check-page: no chromium on PATH (apt-get install chromium, or set CHROMIUM)" >&2; exit 1; }
+  [[ -f "$page" ]] || { echo "run.sh check-page: $page not found: run run.sh ${1:-quick} first" >&2; exit 1; }
+  [[ -f "$jar" ]] || build
+  # --no-sandbox: Chromium refuses to run as root with its sandbox, as in CI containers.
+  flags=(--headless --no-sandbox --disable-gpu --window-size=1280,2000)
+  dom="${page%.html}.dom.html"
+  shot="${page%.html}.png"
+  timeout 120 "$chromium" "${flags[@]}" --dump-dom "file://$page" > "$dom" 2> "${dom}.log" \
+    || { echo "run.sh check-page: chromium --dump-dom failed, see ${dom}.log" >&2; exit 1; }
+  "$java" -cp "$jar" "$report_main" check-dom "$dom"
+  timeout 120 "$chromium" "${flags[@]}" --screenshot="$shot" "file://$page" >> "${dom}.log" 2>&1 \
+    || { echo "run.sh check-page: chromium --screenshot failed, see ${dom}.log" >&2; exit 1; }
+  [[ -s "$shot" ]] || { echo "run.sh check-page: no screenshot in $shot" >&2; exit 1; }
+  echo "Screenshot: $shot"
+  exit 0
 fi
 
 # The test filter, if any, to know how many tests should run.
