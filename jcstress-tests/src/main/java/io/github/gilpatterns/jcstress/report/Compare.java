@@ -20,9 +20,16 @@ final class Compare {
 
     private Compare() {}
 
-    /** The differences, one line each; empty when the runs agree. */
+    /**
+     * The differences, one line each, in the order they matter: where the runs ran, outcomes
+     * seen in one run only, tests in one run only or with another status, frequency changes.
+     * Empty when the runs agree.
+     */
     static List<String> differences(Run a, Run b, double points) {
         List<String> lines = new ArrayList<>();
+        List<String> seenInOne = new ArrayList<>();
+        List<String> tests = new ArrayList<>();
+        List<String> frequencies = new ArrayList<>();
         environment(lines, "mode", a.mode(), b.mode());
         environment(lines, "JVM", a.jvm(), b.jvm());
         environment(lines, "OS", a.os(), b.os());
@@ -35,11 +42,11 @@ final class Compare {
             Run.Test ta = testsA.get(name);
             Run.Test tb = testsB.get(name);
             if (ta == null || tb == null) {
-                lines.add((ta == null ? tb : ta).shortName() + ": ran in " + (ta == null ? "B" : "A") + " only");
+                tests.add((ta == null ? tb : ta).shortName() + ": ran in " + (ta == null ? "B" : "A") + " only");
                 continue;
             }
             if (!ta.status().equals(tb.status())) {
-                lines.add(ta.shortName() + ": status " + ta.status() + " in A, " + tb.status() + " in B");
+                tests.add(ta.shortName() + ": status " + ta.status() + " in A, " + tb.status() + " in B");
             }
             Map<String, Run.Outcome> oa = byId(ta);
             Map<String, Run.Outcome> ob = byId(tb);
@@ -51,18 +58,21 @@ final class Compare {
                 String expect = (oa.containsKey(id) ? oa.get(id) : ob.get(id)).expect();
                 String what = ta.shortName() + " [" + id + "] (" + expect + ")";
                 if ((sa > 0) != (sb > 0)) {
-                    lines.add(what + ": seen in " + (sa > 0 ? "A" : "B") + " only: "
+                    seenInOne.add(what + ": seen in " + (sa > 0 ? "A" : "B") + " only: "
                             + describe(ta, sa) + " in A, " + describe(tb, sb) + " in B");
                 } else if (sa > 0) {
                     double fa = ta.frequency(sa) * 100;
                     double fb = tb.frequency(sb) * 100;
                     if (Math.abs(fa - fb) >= points) {
-                        lines.add(what + ": frequency " + String.format(Locale.ROOT, "%.2f%% in A, %.2f%% in B (%+.2f points)",
+                        frequencies.add(what + ": frequency " + String.format(Locale.ROOT, "%.2f%% in A, %.2f%% in B (%+.2f points)",
                                 fa, fb, fb - fa));
                     }
                 }
             }
         }
+        lines.addAll(seenInOne);
+        lines.addAll(tests);
+        lines.addAll(frequencies);
         return lines;
     }
 

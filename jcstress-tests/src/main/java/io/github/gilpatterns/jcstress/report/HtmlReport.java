@@ -30,7 +30,7 @@ final class HtmlReport {
             td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
             td.id { font-family: monospace; white-space: nowrap; }
             td.bar { width: 22%; } .bar div { height: .9em; min-width: 1px; }
-            .Acceptable .bar div { background: #5b8def; } .Interesting .bar div { background: #e8710a; }
+            .Acceptable .bar div { background: #5b8def; } .Interesting .bar div { background: #e8710a; min-width: 3px; }
             .Forbidden .bar div { background: #000; } tr.zero { color: #999; } tr.zero .bar div { min-width: 0; }
             .expect { font-size: .8em; text-transform: uppercase; letter-spacing: .03em; }
             """;
