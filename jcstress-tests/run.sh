@@ -8,7 +8,7 @@
 #   jcstress-tests/run.sh check-page [quick|full]
 #
 #   quick  (default) what CI runs: -m quick -iters 2 -jvmArgs -Xmx256m -sc false.
-#          A few seconds per test; see README.md for the measured total.
+#          A few seconds per test; the summary at the end prints the total time.
 #   full   for studying races: jcstress's "default" preset (more forks, 1 s iterations, split
 #          compilation variants). Expect a few minutes per test on a 2-CPU machine.
 #
