@@ -36,8 +36,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
         1, 1, 1    Acceptable, interesting      Forbidden     both read 0: one update is lost
         (other)    Forbidden                    Forbidden
 
-    On a 2-CPU machine with JDK 17 in quick mode the lost update showed up in about half of
-    the samples of Plain and a quarter of those of Volatile; see jcstress-tests/README.md.
+    How often a run saw the lost update (it varies with the machine, its load and the JIT):
+    its jcstress-tests/results/<mode>/claims.md, claim 1.
  */
 public class Counter_01_LostUpdates {
 

@@ -38,8 +38,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
         hijdefg       Forbidden     Acceptable, interesting      Forbidden      head new, tail old
         (other)       Forbidden     Forbidden                    Forbidden
 
-    On this machine (2 CPUs, JDK 17, quick mode): see jcstress-tests/README.md for how often the
-    hybrids were seen.
+    How often a run saw the hybrids: its jcstress-tests/results/<mode>/claims.md, claim 2.
  */
 public class HybridString_01_TornWrite {
 

@@ -15,7 +15,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /*
-    Claim 5f: a tell() racing close() either is accepted, and then its message runs exactly
+    Claim 7: a tell() racing close() either is accepted, and then its message runs exactly
     once before close() returns, or is refused with RejectedExecutionException, and then it
     never runs. Nothing accepted is lost.
 
@@ -53,7 +53,7 @@ public class Owner_03_TellRacingClose {
         the owner's last drain.)
      */
     @JCStressTest
-    @Description("Claim 5f, broken: 'check closed, then offer' can accept a message after the owner's last drain.")
+    @Description("Claim 7, broken: 'check closed, then offer' can accept a message after the owner's last drain.")
     @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "The message was accepted and the owner's drain ran it.")
     @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "actor1 saw the flag and was refused; nothing ran.")
     @Outcome(id = "1, 0", expect = ACCEPTABLE_INTERESTING, desc = "actor1 saw 'open' and offered after the owner's last drain: accepted and lost.")
@@ -95,7 +95,7 @@ public class Owner_03_TellRacingClose {
         Fixed: Owner.tell racing Owner.close, unbounded mailbox (the default).
      */
     @JCStressTest
-    @Description("Claim 5f: a tell() racing close() runs exactly once or is refused (unbounded mailbox).")
+    @Description("Claim 7: a tell() racing close() runs exactly once or is refused (unbounded mailbox).")
     @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "tell() was accepted; close() returned after the message ran once.")
     @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "close() came first: tell() threw RejectedExecutionException and the message never ran.")
     @Outcome(expect = FORBIDDEN, desc = "An accepted message was lost, a refused one ran, or one ran twice.")
@@ -121,7 +121,7 @@ public class Owner_03_TellRacingClose {
         Fixed: the same with a bounded mailbox of one slot.
      */
     @JCStressTest
-    @Description("Claim 5f: a tell() racing close() runs exactly once or is refused (bounded mailbox).")
+    @Description("Claim 7: a tell() racing close() runs exactly once or is refused (bounded mailbox).")
     @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "tell() was accepted; close() returned after the message ran once.")
     @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "close() came first: tell() threw RejectedExecutionException and the message never ran.")
     @Outcome(expect = FORBIDDEN, desc = "An accepted message was lost, a refused one ran, or one ran twice.")

@@ -12,7 +12,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /*
-    Claim 5f, underneath: the owner's mailbox (package-private in gilpatterns-core; this test
+    Claim 7, underneath: the owner's mailbox (package-private in gilpatterns-core; this test
     lives in the same package to reach it) accepts an offer exactly when the offer is counted
     in what close() returns. Owner_03_TellRacingClose tests the same claim through Owner.
 
@@ -52,7 +52,7 @@ public class Mailbox_01_OfferRacingClose {
     static final String CLOSE_FIRST = "2, 0, 0, 1";
 
     @JCStressTest
-    @Description("Claim 5f: an offer into a chunk with room, racing close(), is counted exactly when accepted.")
+    @Description("Claim 7: an offer into a chunk with room, racing close(), is counted exactly when accepted.")
     @Outcome(id = OFFER_FIRST, expect = ACCEPTABLE, desc = "Offered first: close() counted it and the drain took it once.")
     @Outcome(id = CLOSE_FIRST, expect = ACCEPTABLE, desc = "Closed first: the offer was refused and nothing was drained.")
     @Outcome(expect = FORBIDDEN, desc = "An accepted element uncounted or lost, a refused one drained, or the closed bit lost.")
@@ -77,7 +77,7 @@ public class Mailbox_01_OfferRacingClose {
     }
 
     @JCStressTest
-    @Description("Claim 5f: an offer that links a new chunk, racing close(), is counted exactly when accepted.")
+    @Description("Claim 7: an offer that links a new chunk, racing close(), is counted exactly when accepted.")
     @Outcome(id = OFFER_FIRST, expect = ACCEPTABLE, desc = "Offered (and linked) first: close() counted it and the drain took it once.")
     @Outcome(id = CLOSE_FIRST, expect = ACCEPTABLE, desc = "Closed first: the offer was refused and nothing was drained.")
     @Outcome(expect = FORBIDDEN, desc = "An accepted element uncounted or lost, a refused one drained, or the closed bit lost.")
@@ -107,7 +107,7 @@ public class Mailbox_01_OfferRacingClose {
     }
 
     @JCStressTest
-    @Description("Claim 5f: an offer into a bounded mailbox, racing close(), is counted exactly when accepted.")
+    @Description("Claim 7: an offer into a bounded mailbox, racing close(), is counted exactly when accepted.")
     @Outcome(id = OFFER_FIRST, expect = ACCEPTABLE, desc = "Offered first: close() counted it and the drain took it once.")
     @Outcome(id = CLOSE_FIRST, expect = ACCEPTABLE, desc = "Closed first: the offer was refused and nothing was drained.")
     @Outcome(expect = FORBIDDEN, desc = "An accepted element uncounted or lost, a refused one drained, or the closed bit lost.")
@@ -132,7 +132,7 @@ public class Mailbox_01_OfferRacingClose {
     }
 
     @JCStressTest
-    @Description("Claim 5f: an offer that switches a ring mailbox to a new chunk, racing close(), is counted exactly when accepted.")
+    @Description("Claim 7: an offer that switches a ring mailbox to a new chunk, racing close(), is counted exactly when accepted.")
     @Outcome(id = OFFER_FIRST, expect = ACCEPTABLE, desc = "Offered (and switched) first: close() counted it and the drain took it once.")
     @Outcome(id = CLOSE_FIRST, expect = ACCEPTABLE, desc = "Closed first: the offer was refused and nothing was drained.")
     @Outcome(expect = FORBIDDEN, desc = "An accepted element uncounted or lost, a refused one drained, or the closed bit lost.")
@@ -162,7 +162,7 @@ public class Mailbox_01_OfferRacingClose {
     }
 
     @JCStressTest
-    @Description("A ring mailbox's consumer at the end of a chunk is never stranded by producers crossing the next boundary.")
+    @Description("Claim 7: a ring mailbox's consumer at the end of a chunk is never stranded by producers crossing the next boundary.")
     @Outcome(id = "1, 2, 1, 0", expect = ACCEPTABLE, desc = "The consumer took one element during the offers, the rest after, in order.")
     @Outcome(id = "0, 3, 1, 0", expect = ACCEPTABLE, desc = "The consumer took nothing during the offers, all three after, in order.")
     @Outcome(expect = FORBIDDEN, desc = "An element did not reach the consumer, or came out of order: the consumer was sent to the wrong chunk.")
