@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(3)
 public class GilBenchmark {
-  /** Argument of fib; 30 as in the seed notebooks' CPython runs. */
+  /** Argument of fib; 30 as in the CPython runs of the notebooks the examples re-run. */
   @Param("30")
   public int n;
 

@@ -14,11 +14,11 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
-    Claim 1 (seed 001, "Threads are easy, threading is its usual self"): two threads that
-    each do counter++ on a shared counter can lose an update. counter++ is three steps, read,
-    add, write; when both threads read before either writes, both write the same value and
-    one increment is gone for good. Making the field volatile does not help (each step is
-    still separate); a lock or an atomic read-modify-write does.
+    Claim 1 (notebook "Way one: Threads": "Threads are easy, threading is its usual self"): two
+    threads that each do counter++ on a shared counter can lose an update. counter++ is three steps,
+    read, add, write; when both threads read before either writes, both write the same value and one
+    increment is gone for good. Making the field volatile does not help (each step is still
+    separate); a lock or an atomic read-modify-write does.
 
     The owner-based counters (Owner.tell, CounterManager) are in Counter_02_Owned.
 

@@ -14,12 +14,11 @@ import org.openjdk.jcstress.infra.results.JJJ_Result;
 import org.openjdk.jcstress.infra.results.J_Result;
 
 /*
-    Claim 1, fixed the seed's way (seed 001, Raymond Hettinger's worked example): "Access global
-    state from ONE thread only; communicate to that ONE thread from other threads using a
-    Queue; to wait, join() the Queue." Counter_01_LostUpdates.Plain loses increments; here the
-    same two increments are sent as messages to the thread that owns the counter, which runs
-    them one after the other, so none is ever lost, and the counter needs no lock, volatile or
-    atomic.
+    Claim 1, fixed Hettinger's way (Raymond Hettinger's worked example of threading): "Access global
+    state from ONE thread only; communicate to that ONE thread from other threads using a Queue; to
+    wait, join() the Queue." Counter_01_LostUpdates.Plain loses increments; here the same two
+    increments are sent as messages to the thread that owns the counter, which runs them one after
+    the other, so none is ever lost, and the counter needs no lock, volatile or atomic.
 
     Owner: the owner is one long-lived io.github.gilpatterns.owner.Owner shared by all samples
     (SharedOwner explains why and why that is honest); each sample's counter is a plain field
@@ -60,7 +59,7 @@ public class Counter_02_Owned {
         Fixed: owner.tell(c -> c.count++) from both actors; owner.join() before reading.
      */
     @JCStressTest
-    @Description("Claim 1, fixed the seed's way: increments sent to an Owner thread are never lost.")
+    @Description("Claim 1, fixed Hettinger's way: increments sent to an Owner thread are never lost.")
     @Outcome(id = "1, 2, 2", expect = ACCEPTABLE, desc = "The owner ran actor1's increment, then actor2's: none lost.")
     @Outcome(id = "2, 1, 2", expect = ACCEPTABLE, desc = "The owner ran actor2's increment, then actor1's: none lost.")
     @Outcome(id = "1, 1, 1", expect = FORBIDDEN, desc = "Both increments read 0: the owner ran two messages at once and lost one.")

@@ -15,10 +15,10 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
-    Claim 3 (seed 002): "The GIL prevents simultaneous access to Python objects by multiple
-    threads. But this does not save you (as illustrated by the Bank example) from being a
-    lock-sensitive creature; you don't get a free ride. The GIL is there to protect the
-    interpreter's memory, not your sanity."
+    Claim 3 (the Stack Overflow question "Python threads all executing on a single core"): "The GIL
+    prevents simultaneous access to Python objects by multiple threads. But this does not save you
+    (as illustrated by the Bank example) from being a lock-sensitive creature; you don't get a free
+    ride. The GIL is there to protect the interpreter's memory, not your sanity."
 
     The emulated GIL (io.github.gilpatterns.gil.Gil) gives mutual exclusion between
     checkpoints: a thread that holds it runs alone until it reaches Gil.checkpoint() while

@@ -13,10 +13,10 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
-    Claim 2 (seed 001, "An implementation of the python language is, itself, a multithreaded
-    program"): thread one sets global_str = "abcdefg", thread two sets global_str = "hijklmnop",
-    and "the interpreter must ensure that global_str is one value or the other and NOT a hybrid
-    of the two" (the notebook shows the hybrid "abclmnop").
+    Claim 2 (notebook "Way one: Threads": "An implementation of the python language is, itself, a
+    multithreaded program"): thread one sets global_str = "abcdefg", thread two sets global_str =
+    "hijklmnop", and "the interpreter must ensure that global_str is one value or the other and NOT
+    a hybrid of the two" (the notebook shows the hybrid "abclmnop").
 
     In Java, as in CPython, one reference write cannot tear: a String field holds one string or
     the other (JLS 17.7). The hybrid appears as soon as a value is written in two parts, which

@@ -13,10 +13,10 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /*
-    Claim 2, fixed the seed's way: the two-part string of HybridString_01_TornWrite belongs to
-    one owner thread; writers send the whole two-part write as one message and readers ask
-    for the string. Messages run one at a time on the owner thread, so no write can be seen
-    half done and no two writes can interleave: without any lock in the writers or readers.
+    Claim 2, fixed Hettinger's way: the two-part string of HybridString_01_TornWrite belongs to one
+    owner thread; writers send the whole two-part write as one message and readers ask for the
+    string. Messages run one at a time on the owner thread, so no write can be seen half done and no
+    two writes can interleave: without any lock in the writers or readers.
 
     The owner is shared by all samples (see SharedOwner); head and tail are plain fields of
     the sample that only messages touch.

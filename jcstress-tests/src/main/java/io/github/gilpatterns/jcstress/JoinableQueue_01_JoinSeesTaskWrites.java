@@ -13,9 +13,9 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
-    Claim 5a (seed 001, rule 3: "To wait for thread(s), join() the thread or the Queue to signal
-    no work is left"): when JoinableQueue.join() returns, every task that was reported done with
-    taskDone() is finished, and everything its worker wrote before taskDone() is visible to the
+    Claim 5a (Raymond Hettinger's rule 3: "To wait for thread(s), join() the thread or the Queue to
+    signal no work is left"): when JoinableQueue.join() returns, every task that was reported done
+    with taskDone() is finished, and everything its worker wrote before taskDone() is visible to the
     joiner. join() never returns while a task is still unfinished.
 
     Setup: the queue holds two tasks, 1 and 2. Each actor is a worker and then a joiner: it

@@ -16,10 +16,10 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.L_Result;
 
 /*
-    Claim 4 (seed 001, the print manager of Raymond Hettinger's worked example: "I have
-    EXCLUSIVE rights to call the print keyword"): a job of several lines handed to the print
-    manager comes out together, never interleaved with another job's lines. Two threads that
-    print their lines themselves interleave, even if every single line is printed atomically.
+    Claim 4 (the print manager of Raymond Hettinger's worked example: "I have EXCLUSIVE rights to
+    call the print keyword"): a job of several lines handed to the print manager comes out together,
+    never interleaved with another job's lines. Two threads that print their lines themselves
+    interleave, even if every single line is printed atomically.
 
     Each actor prints a job of two lines, "A1" "A2" and "B1" "B2", to a terminal that keeps
     lines whole (each println is atomic, as System.out's is); the arbiter reads what the
@@ -120,7 +120,7 @@ public class PrintManager_01_JobsNeverInterleave {
 
     /*
       ----------------------------------------------------------------------------------------
-        Fixed the seed's way: both actors hand their jobs to a PrintManager; the arbiter
+        Fixed Hettinger's way: both actors hand their jobs to a PrintManager; the arbiter
         join()s it (print_queue.join()), reads the output and closes it.
      */
     @JCStressTest

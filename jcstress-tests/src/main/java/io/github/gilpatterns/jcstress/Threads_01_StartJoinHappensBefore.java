@@ -15,13 +15,13 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /*
-    Claim 6 (seed 004): "x.join() is an instruction to the main thread to wait for thread x to
-    finish. This can be useful when the child threads are doing some work, and the main thread
-    is then working on the data that the child threads have prepared." The notebook relies on
-    two edges of the Java (and Python) memory model: everything before t.start() is visible to
-    the new thread, and everything the thread did is visible after t.join() returns. With the
-    join commented out (the notebook's first cell), the main thread prints "all done" before
-    the thread has done anything, and reads whatever happens to be there.
+    Claim 6 (notebook "GIL and the threading module"): "x.join() is an instruction to the main
+    thread to wait for thread x to finish. This can be useful when the child threads are doing some
+    work, and the main thread is then working on the data that the child threads have prepared." The
+    notebook relies on two edges of the Java (and Python) memory model: everything before t.start()
+    is visible to the new thread, and everything the thread did is visible after t.join() returns.
+    With the join commented out (the notebook's first cell), the main thread prints "all done"
+    before the thread has done anything, and reads whatever happens to be there.
 
     Each sample starts real platform threads (a few tens of microseconds each), so these tests
     collect far fewer samples than the others.
