@@ -186,27 +186,33 @@ class PrintManagerTest {
     assertEquals("last" + System.lineSeparator(), sb.toString());
   }
 
+  /** An output that sees every write as one {@code append(CharSequence)}. */
+  private abstract static class TextSink implements Appendable {
+    @Override
+    public abstract Appendable append(CharSequence csq); // throws nothing
+
+    @Override
+    public Appendable append(CharSequence csq, int start, int end) {
+      return append(csq.subSequence(start, end));
+    }
+
+    @Override
+    public Appendable append(char c) {
+      return append(String.valueOf(c));
+    }
+  }
+
   @Test
   void theOutputIsFlushedAfterTheLastJobWithoutAJoin() throws Exception {
     List<String> events = new ArrayList<>();
     CountDownLatch flushed = new CountDownLatch(1);
-    class Recording implements Appendable, Flushable {
+    class Recording extends TextSink implements Flushable {
       @Override
       public Appendable append(CharSequence csq) {
         synchronized (events) {
           events.add("append " + csq);
         }
         return this;
-      }
-
-      @Override
-      public Appendable append(CharSequence csq, int start, int end) {
-        return append(csq.subSequence(start, end));
-      }
-
-      @Override
-      public Appendable append(char c) {
-        return append(String.valueOf(c));
       }
 
       @Override
@@ -233,7 +239,7 @@ class PrintManagerTest {
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch never = new CountDownLatch(1);
     AtomicReference<Boolean> interrupted = new AtomicReference<>(false);
-    Appendable blocking = new Appendable() {
+    Appendable blocking = new TextSink() {
       @Override
       public Appendable append(CharSequence csq) {
         written.append(csq);
@@ -244,16 +250,6 @@ class PrintManagerTest {
           interrupted.set(true);
         }
         return this;
-      }
-
-      @Override
-      public Appendable append(CharSequence csq, int start, int end) {
-        return append(csq.subSequence(start, end));
-      }
-
-      @Override
-      public Appendable append(char c) {
-        return append(String.valueOf(c));
       }
     };
     PrintManager printer = PrintManager.start("print-now", blocking);
@@ -278,7 +274,7 @@ class PrintManagerTest {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicReference<PrintManager> self = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
-    Appendable spy = new Appendable() {
+    Appendable spy = new TextSink() {
       @Override
       public Appendable append(CharSequence csq) {
         try {
@@ -288,16 +284,6 @@ class PrintManagerTest {
         }
         done.countDown();
         return this;
-      }
-
-      @Override
-      public Appendable append(CharSequence csq, int start, int end) {
-        return append(csq.subSequence(start, end));
-      }
-
-      @Override
-      public Appendable append(char c) {
-        return append(String.valueOf(c));
       }
     };
     try (PrintManager printer = PrintManager.start("self-join", spy)) {
