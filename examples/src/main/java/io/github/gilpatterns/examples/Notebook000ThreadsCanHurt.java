@@ -140,13 +140,16 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
     Mode[] modes = Mode.values();
     double[][] wall = new double[modes.length][ks.length];
     double[][] ratio = new double[modes.length][ks.length];
+    double[][] got = new double[modes.length][ks.length];
     try (Session.Progress p = s.progress("runthreads with join()", modes.length * ks.length)) {
       for (int m = 0; m < modes.length; m++) {
         for (int i = 0; i < ks.length; i++) {
           // Each sample is divided by a sequential run made just before it, so that the load of
           // a shared machine drifting between samples cancels out.
           double base = Measure.sequential(() -> fib(n));
+          Cores.Window window = s.cores();
           wall[m][i] = Measure.threads(modes[m], ks[i], () -> fib(n));
+          got[m][i] = window.cores();
           ratio[m][i] = wall[m][i] / base;
           p.step();
         }
@@ -184,9 +187,23 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
     chart.law(cores + " cores: ceil(k/" + cores + ") x one fib", xs, parallelLaw);
     s.plot("000-runthreads", chart, chart.renderText(60, 16));
 
+    boolean parallelShown = true;
+    for (int m = 0; m < modes.length; m++) {
+      if (modes[m] != Mode.GIL) {
+        double least = Double.POSITIVE_INFINITY; // over the runs of two threads or more
+        for (int i = 0; i < ks.length; i++) {
+          if (ks[i] >= 2) {
+            least = Math.min(least, got[m][i]);
+          }
+        }
+        parallelShown &= s.parallel("least of 2-8 threads, " + modes[m].label, least, 2,
+            "whether " + modes[m].label + " threads use every core");
+      }
+    }
     s.lesson("Threads did hurt, but not as the notebook measured: its figures were thread start-up under a"
         + " busy GIL; timed with join(), k CPU-bound threads under the GIL take k times one, while"
-        + " free-threaded or per-interpreter threads use every core.");
+        + (parallelShown ? " free-threaded or per-interpreter threads use every core."
+            : " free-threaded or per-interpreter threads can use every core, which this run could not show."));
   }
 
   private static int threadCounter;

@@ -70,15 +70,21 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
     s.say("worth of CPU however many cores there are. Measured: the CPU time the threads used / wall time.");
     int[] ks = {2, 4};
     Session.Progress progress = s.progress("cores used", ks.length * Mode.values().length);
+    boolean parallelShown = true;
     for (int k : ks) {
       for (Mode m : Mode.values()) {
         double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
+        Cores.Window window = s.cores();
         double[] r = coresUsed(m, k, n);
+        double got = window.cores();
         progress.step();
         s.ratio(String.format("cores used (CPU / wall), %d threads, %s", k, m.label), r[1] / r[0], null,
             m == Mode.GIL ? "1 (one thread at a time)" : "up to " + Math.min(k, cores) + " on idle cores");
         s.ratio(String.format("wall time / one fib(%d), %d threads, %s", n, k, m.label), r[0] / once,
             null, m == Mode.GIL ? Reference.two(Reference.CPYTHON_FIB30[k == 2 ? 1 : 2]) + " (3.11)" : null);
+        if (m != Mode.GIL) {
+          parallelShown &= s.measurable(got, k, "how many cores " + k + " " + m.label + " threads use");
+        }
       }
     }
     progress.close();
@@ -106,13 +112,19 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
     s.say("per interpreter (GilExecutor.perInterpreter, PEP 684) and, for comparison, no GIL (PEP 703):");
     for (Mode m : Mode.values()) {
       double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
+      Cores.Window window = s.cores();
       double t = Measure.threads(m, cores, () -> Notebook001WayOneThreads.fibonacci(n));
+      double got = window.cores();
       s.ratio(String.format("%d threads / one fib(%d), %s", cores, n, m.label), t / once, null,
           m == Mode.GIL ? Reference.two(Reference.CPYTHON_FIB30[cores >= 4 ? 2 : 1]) + " (3.11)"
               : "1 on idle cores");
+      if (m != Mode.GIL && cores >= 2) {
+        parallelShown &= s.measurable(got, cores, m.label + " threads running on every core");
+      }
     }
     s.lesson("Under a GIL, CPU-bound threads share one core (CPU / wall about 1) and still need locks for their"
-        + " own invariants; separate interpreters or processes are what run Python code on every core.");
+        + " own invariants; separate interpreters or processes are what run Python code on every core"
+        + (parallelShown ? "." : " (which this run could not show: see the lines marked \"Not measurable now\")."));
   }
 
   /** Wall time and total CPU time of k threads of mode each computing fib(n), in seconds. */

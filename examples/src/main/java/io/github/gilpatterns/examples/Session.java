@@ -32,6 +32,7 @@ final class Session {
   private final Size size;
   private final Path plotDir;
   private final boolean showProgress;
+  private final Cores.Meter meter;
   private final List<Path> plots = new ArrayList<>();
   private final List<Figure> figures = new ArrayList<>();
   private String notebook = "";
@@ -48,7 +49,13 @@ final class Session {
    * @param showProgress whether to report progress of long runs on standard error
    */
   Session(PrintStream out, Size size, Path plotDir, boolean showProgress) {
+    this(out, size, plotDir, showProgress, Cores.process());
+  }
+
+  /** As {@link #Session(PrintStream, Size, Path, boolean)}, measuring cores with {@code meter}. */
+  Session(PrintStream out, Size size, Path plotDir, boolean showProgress, Cores.Meter meter) {
     Objects.requireNonNull(out, "out");
+    this.meter = Objects.requireNonNull(meter, "meter");
     // Anything printed while a progress line is drawn on a console first erases that line.
     this.out = new PrintStream(new java.io.FilterOutputStream(out) {
       @Override
@@ -70,6 +77,33 @@ final class Session {
 
   Size size() {
     return size;
+  }
+
+  /** Starts measuring the cores a run gets (see {@link Cores}). */
+  Cores.Window cores() {
+    return meter.start();
+  }
+
+  /**
+   * Prints the cores a parallel run of {@code threads} threads got and returns whether they
+   * were enough to show {@code what}; if not, prints why it is not measurable now.
+   */
+  boolean parallel(String label, double got, int threads, String what) {
+    value("cores the run got (CPU / wall), " + label, got, "%.2f",
+        "of " + Cores.wanted(threads) + " wanted");
+    return measurable(got, threads, what);
+  }
+
+  /**
+   * Returns whether a parallel run of {@code threads} threads that got {@code got} cores can
+   * show {@code what}; if not, prints why it is not measurable now.
+   */
+  boolean measurable(double got, int threads, String what) {
+    String shortfall = Cores.shortfall(got, threads);
+    if (shortfall != null) {
+      out.printf(Locale.ROOT, "  Not measurable now: %s, so these figures cannot show %s.%n", shortfall, what);
+    }
+    return shortfall == null;
   }
 
   PrintStream out() {

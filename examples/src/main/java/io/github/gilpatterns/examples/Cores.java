@@ -1,0 +1,82 @@
+package io.github.gilpatterns.examples;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.Locale;
+
+/**
+ * How many cores a run actually got: the process's CPU time over the run's wall time. On a
+ * shared machine other processes may hold the cores a parallel run would use; a lesson about
+ * parallelism is then not measurable, and the notebooks say so instead of printing a lesson
+ * their own figures contradict.
+ */
+final class Cores {
+  /** A parallel run that got less than this share of the cores it wanted shows no lesson. */
+  static final double ENOUGH = 0.75;
+
+  private Cores() {}
+
+  /** Measures the cores used over windows of time. */
+  @FunctionalInterface
+  interface Meter {
+    /** Starts a window now. */
+    Window start();
+  }
+
+  /** A window of time started by a {@link Meter}. */
+  @FunctionalInterface
+  interface Window {
+    /**
+     * The cores used since the window started: CPU time over wall time, or {@code NaN} if this
+     * JVM cannot tell.
+     */
+    double cores();
+  }
+
+  /** The meter of this process: {@code com.sun.management}'s process CPU time, when present. */
+  static Meter process() {
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (!(os instanceof com.sun.management.OperatingSystemMXBean)) {
+      return () -> () -> Double.NaN;
+    }
+    com.sun.management.OperatingSystemMXBean sun = (com.sun.management.OperatingSystemMXBean) os;
+    return () -> {
+      long cpu0 = sun.getProcessCpuTime();
+      long wall0 = System.nanoTime();
+      return () -> {
+        long cpu = sun.getProcessCpuTime();
+        long wall = System.nanoTime() - wall0;
+        return cpu < 0 || cpu0 < 0 || wall <= 0 ? Double.NaN : (cpu - cpu0) / (double) wall;
+      };
+    };
+  }
+
+  /** The cores {@code threads} CPU-bound threads can use on this machine. */
+  static int wanted(int threads) {
+    return Math.min(threads, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Why a parallel run of {@code threads} threads that got {@code got} cores cannot show
+   * parallelism, or {@code null} if it can: it needs at least two cores on the machine and
+   * {@link #ENOUGH} of the cores it wanted. An unknown figure ({@code NaN}) is given the
+   * benefit of the doubt.
+   */
+  static String shortfall(double got, int threads) {
+    return shortfall(got, threads, Runtime.getRuntime().availableProcessors());
+  }
+
+  static String shortfall(double got, int threads, int available) {
+    if (threads < 2) {
+      throw new IllegalArgumentException("a parallel run needs two threads or more: " + threads);
+    }
+    if (available < 2) {
+      return "this machine has one core";
+    }
+    int wanted = Math.min(threads, available);
+    if (Double.isNaN(got) || got >= ENOUGH * wanted) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "only %.2f of the %d cores it wanted were free", got, wanted);
+  }
+}
