@@ -4,6 +4,7 @@ import io.github.gilpatterns.gil.Gil;
 import io.github.gilpatterns.gil.GilTrace;
 import io.github.gilpatterns.join.Threads;
 import io.github.gilpatterns.owner.Owner;
+import io.github.gilpatterns.patterns.CounterManager;
 import io.github.gilpatterns.queue.JoinableQueue;
 import io.github.gilpatterns.queue.QueueShutdownException;
 import java.io.ByteArrayOutputStream;
@@ -579,8 +580,8 @@ public final class Notebook001WayOneThreads implements Notebook {
     s.value("final count (10 workers put 1 each)", count, "%.0f", "the notebook: 10");
     s.value("jobs printed whole and in count order (1 = yes)", wholeAndInOrder(printed, 10) ? 1 : 0, "%.0f", null);
     s.say("The same with io.github.gilpatterns.owner.Owner, which is this pattern as a type (a thread");
-    s.say("that owns a state, a mailbox, join() and close()); the patterns module's CounterManager and");
-    s.say("PrintManager wrap it and had not landed when this was written:");
+    s.say("that owns a state, a mailbox, join() and shutdown()); the patterns module's CounterManager and");
+    s.say("PrintManager wrap it. Here with Owner itself:");
     List<String> ownerPrinted = new ArrayList<>();
     ByteArrayOutputStream quiet = new ByteArrayOutputStream();
     long ownerCount = hettingerWithOwners(new PrintStream(quiet, true, StandardCharsets.UTF_8), 10, ownerPrinted);
@@ -589,10 +590,41 @@ public final class Notebook001WayOneThreads implements Notebook {
     s.value("jobs printed whole and in count order with Owner (1 = yes)", wholeAndInOrder(ownerPrinted, 10) ? 1 : 0,
         "%.0f", null);
     int increments = size.pick(20_000, 200_000, 200_000);
+    counterThroughput(increments, 4); // warm up the JIT
     double rate = counterThroughput(increments, 4);
-    s.value(String.format("counter manager: %,d increments from 4 threads, per s", increments), rate, "%,.0f",
+    counterManagerThroughput(increments, 4);
+    double ownerRate = counterManagerThroughput(increments, 4);
+    s.say("Throughput of the counter manager: %,d increments put from 4 threads, counted by one manager", increments);
+    s.say("thread, timed from starting the 4 threads until join() returns (so thread start-up is included):");
+    s.value("increments per s, queue.Queue line for line (JoinableQueue)", rate, "%,.0f",
         String.format(Locale.ROOT, "CPython 3.11 queue.Queue: %,.0f/s (x%.1f)", Reference.CPYTHON_COUNTER_PER_SECOND,
             rate / Reference.CPYTHON_COUNTER_PER_SECOND));
+    s.value("increments per s, patterns' CounterManager (Owner's mailbox)", ownerRate, "%,.0f", null);
+    s.say("A run this short is mostly thread start-up; the steady rate of an owner's mailbox, tens of");
+    s.say("millions of messages a second, is what the benchmarks module's OwnerTellBenchmark measures (JMH).");
+  }
+
+  /** The same through the patterns module's CounterManager; increments per second. */
+  static double counterManagerThroughput(int increments, int producers) throws Exception {
+    try (CounterManager counter = CounterManager.start("counter_manager")) {
+      long t0 = System.nanoTime();
+      List<Thread> ws = new ArrayList<>();
+      for (int i = 0; i < producers; i++) {
+        ws.add(Threads.start("worker-" + i, () -> {
+          for (int j = 0; j < increments / producers; j++) {
+            counter.increment(1);
+          }
+        }));
+      }
+      Threads.joinAll(ws);
+      counter.join();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long counted = counter.count();
+      if (counted != (long) increments / producers * producers) {
+        throw new AssertionError("counter manager lost increments: " + counted);
+      }
+      return counted / seconds;
+    }
   }
 
   /**

@@ -256,7 +256,7 @@ public final class Notebook003OvercomingThreads implements Notebook {
   // ------------------------------------------------------------------ Emails.csv
 
   /**
-   * Writes a CSV like reference/cpython/io_read.py's: a header and {@code rows} rows ending in
+   * Writes a CSV shaped like the notebook's Emails.csv: a header and {@code rows} rows ending in
    * CRLF (csv.writer's line terminator), the last column 50 to 900 random words.
    */
   static void generateEmails(Path file, int rows, long seed) throws IOException {

@@ -5,11 +5,12 @@ import io.github.gilpatterns.patterns.CounterManager;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Hettinger's counter manager: 10 threads each add 1, 10,000 times, to a counter that one thread
  * owns; the count after {@code join()} is exact. Beside it, the same threads doing
- * {@code count++} on a shared plain field, which loses updates.
+ * {@code count++} on a shared volatile field, which loses updates.
  */
 public final class CounterManagerExample {
 
@@ -18,8 +19,11 @@ public final class CounterManagerExample {
 
   private CounterManagerExample() {}
 
-  /** The unsynchronised counter, wrong on purpose. */
-  private static long sharedCount;
+  /** Rounds of the race run at most, until one loses an update. */
+  private static final int ROUNDS = 10;
+
+  /** The unsynchronised counter, wrong on purpose: volatile, yet {@code ++} is not atomic. */
+  private static volatile long sharedCount;
 
   /**
    * Runs the example, printing to {@code System.out}.
@@ -53,19 +57,36 @@ public final class CounterManagerExample {
             + THREADS * PER_THREAD + ")");
       }
 
-      sharedCount = 0;
-      List<Thread> racers = new ArrayList<>();
-      for (int i = 0; i < THREADS; i++) {
-        racers.add(Threads.start("racer-" + i, () -> {
-          for (int k = 0; k < PER_THREAD; k++) {
-            sharedCount++;                     // read, add, write: not atomic
-          }
-        }));
+      // volatile makes every write visible at once, and still count++ is a read, an add and a
+      // write that another thread's can fall between. The racers start together from a gate;
+      // a round on a busy or single-core machine may still lose nothing, so up to ROUNDS run.
+      long lost = 0;
+      int round = 0;
+      while (lost == 0 && round < ROUNDS) {
+        round++;
+        sharedCount = 0;
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Thread> racers = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+          racers.add(Threads.start("racer-" + i, () -> {
+            try {
+              gate.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            for (int k = 0; k < PER_THREAD; k++) {
+              sharedCount++;                   // read, add, write: not atomic
+            }
+          }));
+        }
+        gate.countDown();
+        Threads.joinAll(racers);
+        lost = (long) THREADS * PER_THREAD - sharedCount;
       }
-      Threads.joinAll(racers);
-      long lost = (long) THREADS * PER_THREAD - sharedCount;
       out.println("  shared count++: " + sharedCount + " (" + lost + " increments lost"
-          + (lost == 0 ? " this time; the race is still there)" : ")"));
+          + (lost == 0 ? " in " + round + " rounds: this machine ran the racers one at a time; the race is"
+              + " still there)" : round == 1 ? ")" : " in round " + round + ")"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       out.println("interrupted");
