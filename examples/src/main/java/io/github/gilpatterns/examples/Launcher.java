@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
  * java -jar examples/target/gilpatterns-examples.jar run 003 --full     # the notebook's sizes
  * java -jar examples/target/gilpatterns-examples.jar run patterns       # every pattern example
  * java -jar examples/target/gilpatterns-examples.jar all --out plots    # everything, plots in ./plots
+ * java -jar examples/target/gilpatterns-examples.jar compare            # CPython beside the emulation
  * </pre>
  *
  * <p>Each notebook prints its cells in order, its figures beside the notebook's and CPython's
@@ -34,7 +35,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "gilpatterns-examples", mixinStandardHelpOptions = true, version = "gilpatterns examples 0.1.0-SNAPSHOT",
     description = "Re-runs the Python threading notebooks on the emulated GIL and prints their lessons.",
     subcommands = {Launcher.ListCommand.class, Launcher.RunCommand.class, Launcher.AllCommand.class,
-        CommandLine.HelpCommand.class})
+        Launcher.CompareCommand.class, CommandLine.HelpCommand.class})
 public final class Launcher implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -184,6 +185,50 @@ public final class Launcher implements Callable<Integer> {
         targets.addAll(PatternExamples.all());
       }
       return runAll(targets, options);
+    }
+  }
+
+  @Command(name = "compare", description = "Measures CPython and the emulated GIL in one sitting, samples"
+      + " alternating, and prints them side by side against the fidelity targets.")
+  static final class CompareCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions options = new RunOptions();
+
+    @Option(names = "--python", paramLabel = "PATH", defaultValue = "python3",
+        description = "The CPython interpreter to measure; default: ${DEFAULT-VALUE}. Without one, the CPython"
+            + " column shows a named reference run.")
+    String python;
+
+    @Option(names = "--repeats", paramLabel = "R", description = "Samples per figure on each side; default 5 (1 at"
+        + " --size test).")
+    Integer repeats;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (repeats != null && repeats < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--repeats must be at least 1: " + repeats);
+      }
+      PrintStream out = STREAMS.get()[0];
+      Session session = options.session(out);
+      String[] why = new String[1];
+      CPython cpython = CPython.find(python, why);
+      if (cpython == null) {
+        out.println("No CPython to measure (" + why[0] + "; use --python PATH).");
+      }
+      try {
+        Compare.run(session, cpython, Compare.Sizes.of(options.size(), repeats));
+      } finally {
+        if (cpython != null) {
+          cpython.close();
+        }
+      }
+      if (session.plotDir() != null) {
+        out.printf(Locale.ROOT, "Plots: %d files in %s%n", session.plots().size(), session.plotDir());
+      }
+      return 0;
     }
   }
 

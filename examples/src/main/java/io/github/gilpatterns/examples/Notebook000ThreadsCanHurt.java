@@ -212,7 +212,7 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
    * The notebook's runthreads: starts {@code threadnum} threads computing fib(n), timing only
    * the start() calls. Called holding {@code gil}, as the notebook's main thread does.
    */
-  private static double runthreadsStartOnly(Gil gil, int threadnum, int n, List<Thread> running)
+  static double runthreadsStartOnly(Gil gil, int threadnum, int n, List<Thread> running)
       throws Exception {
     long t0 = System.nanoTime();
     for (int i = 0; i < threadnum; i++) {

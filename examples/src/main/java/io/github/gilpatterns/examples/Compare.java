@@ -1,0 +1,340 @@
+package io.github.gilpatterns.examples;
+
+import io.github.gilpatterns.gil.Gil;
+import io.github.gilpatterns.join.Threads;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * CPython and the emulated GIL side by side, measured in one sitting: each experiment's
+ * samples alternate between a CPython process running the examples' own script and the same
+ * experiment in Java, and the medians are compared with the fidelity targets. Without a
+ * CPython interpreter the CPython column shows a named reference run instead.
+ *
+ * <p>The experiments: k CPU-bound threads each computing fib, wall time over one sequential
+ * run (k = 1, 2, 4, 8); notebook 000's runthreads timing only {@code start()}, as a ratio to
+ * one thread; the convoy effect of bpo-7946 (round trips per second of an I/O thread pair
+ * beside 0, 1 and 2 CPU-bound threads, and the drop against 0); two threads sleeping over one;
+ * and Hettinger's counter manager fed through a queue from 4 threads.
+ */
+final class Compare {
+  private Compare() {}
+
+  /** How a figure is judged against CPython's. */
+  enum Target {
+    /** Within 15% of CPython's figure. */
+    WITHIN_15_PERCENT("within 15%"),
+    /** Within a factor of 2 of CPython's figure, either way. */
+    WITHIN_2X("within 2x"),
+    /** About 1, as CPython's: both within 0.8 to 1.25. */
+    ABOUT_ONE("about 1, as CPython"),
+    /** Shown for information. */
+    NONE("-");
+
+    final String text;
+
+    Target(String text) {
+      this.text = text;
+    }
+
+    /** Whether {@code emulation} meets this target against {@code cpython}; true for NONE. */
+    boolean met(double cpython, double emulation) {
+      switch (this) {
+        case WITHIN_15_PERCENT:
+          return Math.abs(emulation / cpython - 1) <= 0.15;
+        case WITHIN_2X:
+          return Math.max(emulation / cpython, cpython / emulation) <= 2;
+        case ABOUT_ONE:
+          return within(cpython, 0.8, 1.25) && within(emulation, 0.8, 1.25);
+        default:
+          return true;
+      }
+    }
+
+    private static boolean within(double x, double low, double high) {
+      return x >= low && x <= high;
+    }
+  }
+
+  /** One line of the table: an experiment's CPython and emulated medians, and their target. */
+  record Row(String experiment, String setting, double cpython, double emulation, Target target) {
+    double ratio() {
+      return emulation / cpython;
+    }
+
+    boolean met() {
+      return target.met(cpython, emulation);
+    }
+  }
+
+  /**
+   * The CPython figures of a reference run on the project's 2-core machine kind, shown when no
+   * interpreter is found: CPython 3.11.7, 2026-12-01, idle machine (load below 1), 5 repeats,
+   * fib(30); sleep and the counter manager from another sitting whose load was not recorded.
+   */
+  static final String REFERENCE_RUN = "reference run: CPython 3.11.7 on a 2-core machine of this project's"
+      + " CI kind, 2026-12-01, idle (load below 1), 5 repeats, fib(30); sleep and counter from another"
+      + " sitting, load not recorded";
+  static final int[] FIB_THREADS = {1, 2, 4, 8};
+  static final double[] REFERENCE_FIB = {1.03, 2.42, 3.82, 7.89};
+  static final int[] START_THREADS = {1, 2, 3, 4, 8};
+  static final double[] REFERENCE_START = {1, 2.9, 5.7, 12.9, 50.2};
+  static final int[] CONVOY_CPU_THREADS = {0, 1, 2};
+  static final double[] REFERENCE_CONVOY = {48_803, 103, 57};
+  static final double REFERENCE_SLEEP = 1.05;
+  static final double REFERENCE_COUNTER = 214_000;
+
+  /** The experiments' sizes. */
+  record Sizes(int fib, int repeats, double convoySeconds, double sleepSeconds, int increments) {
+    static Sizes of(Size size, Integer repeats) {
+      int r = repeats != null ? repeats : size.pick(1, 5, 5);
+      return size.pick(new Sizes(18, r, 0.05, 0.01, 4_000), new Sizes(27, r, 0.5, 0.05, 100_000),
+          new Sizes(30, r, 1.0, 0.05, 200_000));
+    }
+
+    /** The Java fib argument that takes about as long as CPython's fib({@link #fib}). */
+    int javaFib() {
+      return Size.FULL.fib(fib);
+    }
+  }
+
+  /** A sample of one experiment, on one side. */
+  @FunctionalInterface
+  private interface Sample {
+    double take() throws Exception;
+  }
+
+  /**
+   * Runs every experiment and prints the table.
+   *
+   * @param s where to print and plot
+   * @param python the interpreter, or null to show the reference run
+   * @param sizes the experiments' sizes
+   * @return the rows, in the order printed
+   */
+  static List<Row> run(Session s, CPython python, Sizes sizes) throws Exception {
+    PrintStream out = s.out();
+    String cpythonName = python == null ? "CPython (reference run)" : "CPython " + python.version();
+    out.println();
+    out.println("=".repeat(92));
+    out.printf(Locale.ROOT, "Compare: %s and the emulated GIL, %d repeats alternating, medians%n",
+        cpythonName, sizes.repeats());
+    out.printf(Locale.ROOT, "cores: %d   load average: %s   Java %s   fib(%d) in CPython, fib(%d) in Java%n",
+        Runtime.getRuntime().availableProcessors(), Session.loadAverage(), System.getProperty("java.version"),
+        sizes.fib(), sizes.javaFib());
+    if (python == null) {
+      out.println("CPython column: " + REFERENCE_RUN + ".");
+    } else if (!python.gil()) {
+      out.println("Note: this CPython runs without its GIL (free-threaded build); the emulation has a GIL.");
+    }
+    out.println("=".repeat(92));
+    warmUp(sizes);
+    int settings = FIB_THREADS.length + START_THREADS.length + CONVOY_CPU_THREADS.length + 2;
+    try (Session.Progress progress = s.progress("compare", settings * sizes.repeats())) {
+      return measure(s, python, sizes, cpythonName, progress);
+    }
+  }
+
+  private static List<Row> measure(Session s, CPython python, Sizes sizes, String cpythonName,
+      Session.Progress progress) throws Exception {
+    PrintStream out = s.out();
+    List<Row> rows = new ArrayList<>();
+    int n = sizes.fib();
+    int jn = sizes.javaFib();
+
+    double[][] fib = new double[2][FIB_THREADS.length];
+    for (int i = 0; i < FIB_THREADS.length; i++) {
+      int k = FIB_THREADS[i];
+      double[] m = medians(progress, sizes.repeats(), python == null ? null : () -> python.sample("ratio", "fib", n, k),
+          () -> {
+            double base = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(jn));
+            return Measure.threads(Mode.GIL, k, () -> Notebook001WayOneThreads.fibonacci(jn)) / base;
+          });
+      fib[0][i] = python == null ? REFERENCE_FIB[i] : m[0];
+      fib[1][i] = m[1];
+      rows.add(new Row("fib on k threads, wall / one run", k + (k == 1 ? " thread" : " threads"), fib[0][i],
+          fib[1][i], Target.WITHIN_15_PERCENT));
+    }
+
+    double[][] seconds = new double[2][START_THREADS.length];
+    for (int i = 0; i < START_THREADS.length; i++) {
+      int k = START_THREADS[i];
+      double[] m = medians(progress, sizes.repeats(), python == null ? null : () -> python.sample("start_s", "start", n, k),
+          () -> startOnly(k, jn));
+      seconds[0][i] = m[0];
+      seconds[1][i] = m[1];
+    }
+    double[][] start = new double[2][START_THREADS.length]; // as ratios to one thread
+    for (int i = 0; i < START_THREADS.length; i++) {
+      start[0][i] = python == null ? REFERENCE_START[i] : seconds[0][i] / seconds[0][0];
+      start[1][i] = seconds[1][i] / seconds[1][0];
+    }
+    for (int i = 1; i < START_THREADS.length; i++) {
+      rows.add(new Row("runthreads start() only, / 1 thread", START_THREADS[i] + " threads", start[0][i],
+          start[1][i], Target.WITHIN_2X));
+    }
+
+    double[][] convoy = new double[2][CONVOY_CPU_THREADS.length];
+    for (int i = 0; i < CONVOY_CPU_THREADS.length; i++) {
+      int k = CONVOY_CPU_THREADS[i];
+      double[] m = medians(progress, sizes.repeats(),
+          python == null ? null : () -> python.sample("round_trips_per_s", "convoy", sizes.convoySeconds(), k),
+          () -> Convoy.roundTripsPerSecond(sizes.convoySeconds(), k));
+      convoy[0][i] = python == null ? REFERENCE_CONVOY[i] : m[0];
+      convoy[1][i] = m[1];
+    }
+    for (int i = 0; i < CONVOY_CPU_THREADS.length; i++) {
+      int k = CONVOY_CPU_THREADS[i];
+      rows.add(new Row("convoy: I/O round trips per s", "beside " + k + " CPU", convoy[0][i], convoy[1][i],
+          Target.NONE));
+    }
+    for (int i = 1; i < CONVOY_CPU_THREADS.length; i++) {
+      rows.add(new Row("convoy: drop against 0 CPU threads", "beside " + CONVOY_CPU_THREADS[i] + " CPU",
+          convoy[0][0] / convoy[0][i], convoy[1][0] / convoy[1][i], Target.WITHIN_2X));
+    }
+
+    double[] sleep = medians(progress, sizes.repeats(),
+        python == null ? null : () -> python.sample("ratio", "sleep", sizes.sleepSeconds()),
+        () -> sleepRatio(sizes.sleepSeconds()));
+    rows.add(new Row("sleep: two threads / one", "2 threads", python == null ? REFERENCE_SLEEP : sleep[0], sleep[1],
+        Target.ABOUT_ONE));
+
+    double[] counter = medians(progress, sizes.repeats(),
+        python == null ? null : () -> python.sample("increments_per_s", "counter", sizes.increments()),
+        () -> Notebook001WayOneThreads.counterThroughput(sizes.increments(), 4));
+    rows.add(new Row("counter manager via a queue, per s", "4 producers",
+        python == null ? REFERENCE_COUNTER : counter[0], counter[1], Target.NONE));
+
+    print(out, rows, cpythonName);
+    plot(s, cpythonName, fib, start, convoy);
+    return rows;
+  }
+
+  /** Runs each experiment once, untimed, so that the JIT has compiled what is timed. */
+  private static void warmUp(Sizes sizes) throws Exception {
+    int jn = sizes.javaFib();
+    for (int i = 0; i < 3; i++) {
+      Notebook001WayOneThreads.fibonacci(jn - 3);
+    }
+    Measure.threads(Mode.GIL, 2, () -> Notebook001WayOneThreads.fibonacci(jn - 3));
+    startOnly(2, jn - 3);
+    Convoy.roundTripsPerSecond(Math.min(0.2, sizes.convoySeconds()), 0);
+    Convoy.roundTripsPerSecond(Math.min(0.2, sizes.convoySeconds()), 1);
+    Notebook001WayOneThreads.counterThroughput(sizes.increments(), 4);
+  }
+
+  /**
+   * Medians of {@code repeats} samples on each side, alternating which side goes first;
+   * {@code [cpython, java]}, with {@code NaN} for CPython when there is none.
+   */
+  private static double[] medians(Session.Progress progress, int repeats, Sample cpython, Sample java)
+      throws Exception {
+    double[] c = new double[repeats];
+    double[] j = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      if (cpython != null && r % 2 == 1) {
+        c[r] = cpython.take();
+      }
+      j[r] = java.take();
+      if (cpython != null && r % 2 == 0) {
+        c[r] = cpython.take();
+      }
+      progress.step();
+    }
+    return new double[] {cpython == null ? Double.NaN : Measure.median(c), Measure.median(j)};
+  }
+
+  /** Notebook 000's runthreads(k, fib(n)) on the emulated GIL, timing only the start() calls. */
+  static double startOnly(int k, int n) throws Exception {
+    Gil gil = Gil.create();
+    List<Thread> running = new ArrayList<>();
+    gil.acquire();
+    try {
+      double seconds = Notebook000ThreadsCanHurt.runthreadsStartOnly(gil, k, n, running);
+      gil.releasing(() -> Threads.joinAll(running));
+      return seconds;
+    } finally {
+      gil.release();
+    }
+  }
+
+  /** Two threads each sleeping {@code seconds} under one GIL, over one thread sleeping it. */
+  static double sleepRatio(double seconds) throws Exception {
+    Duration d = Duration.ofNanos((long) (seconds * 1e9));
+    double one = Measure.sequential(() -> {
+      Gil.sleep(d);
+      return null;
+    });
+    double two = Measure.threads(Mode.GIL, 2, () -> {
+      Gil.sleep(d);
+      return null;
+    });
+    return two / one;
+  }
+
+  private static void print(PrintStream out, List<Row> rows, String cpythonName) {
+    out.println();
+    out.printf(Locale.ROOT, "  %-38s %-15s %12s %12s %9s  %-20s %s%n", "experiment", "setting", "CPython",
+        "emulation", "emu/CPy", "target", "");
+    int targets = 0;
+    int met = 0;
+    for (Row r : rows) {
+      String verdict = "";
+      if (r.target() != Target.NONE) {
+        targets++;
+        met += r.met() ? 1 : 0;
+        verdict = r.met() ? "met" : "MISSED";
+      }
+      out.printf(Locale.ROOT, "  %-38s %-15s %12s %12s %9.2f  %-20s %s%n", r.experiment(), r.setting(),
+          figure(r.cpython()), figure(r.emulation()), r.ratio(), r.target().text, verdict);
+    }
+    out.println();
+    out.printf(Locale.ROOT, "  Targets met: %d of %d (CPython column: %s). Load average after: %s.%n", met, targets,
+        cpythonName, Session.loadAverage());
+  }
+
+  static String figure(double x) {
+    return x >= 1000 ? String.format(Locale.ROOT, "%,.0f", x) : String.format(Locale.ROOT, "%.2f", x);
+  }
+
+  private static void plot(Session s, String cpythonName, double[][] fib, double[][] start, double[][] convoy) {
+    double[] fibX = toDoubles(FIB_THREADS);
+    Plots.LineChart fibChart = new Plots.LineChart("fib on k threads under a GIL: wall time / one run",
+        "threads", "wall time / one run", fibX);
+    fibChart.add(cpythonName, fibX, fib[0], 'C');
+    fibChart.add("emulated GIL", fibX, fib[1], 'G');
+    fibChart.law("a GIL: k", fibX, fibX);
+    s.plot("compare-fib", fibChart, fibChart.renderText(60, 13));
+
+    double[] startX = toDoubles(START_THREADS);
+    Plots.LineChart startChart = new Plots.LineChart("runthreads timing only start(): time / one thread's",
+        "threads", "start-only time / one thread's", startX);
+    startChart.add(cpythonName, startX, start[0], 'C');
+    startChart.add("emulated GIL", startX, start[1], 'G');
+    s.plot("compare-start-only", startChart, startChart.renderText(60, 13));
+
+    double[] convoyX = toDoubles(CONVOY_CPU_THREADS);
+    double[][] drop = new double[2][convoyX.length];
+    for (int side = 0; side < 2; side++) {
+      for (int i = 0; i < convoyX.length; i++) {
+        drop[side][i] = convoy[side][0] / convoy[side][i];
+      }
+    }
+    Plots.LineChart convoyChart = new Plots.LineChart("convoy effect: I/O round trips lost beside CPU-bound threads",
+        "CPU-bound threads", "round trips alone / round trips beside them", convoyX);
+    convoyChart.add(cpythonName, convoyX, drop[0], 'C');
+    convoyChart.add("emulated GIL", convoyX, drop[1], 'G');
+    s.plot("compare-convoy", convoyChart, convoyChart.renderText(60, 13));
+  }
+
+  private static double[] toDoubles(int[] xs) {
+    double[] d = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      d[i] = xs[i];
+    }
+    return d;
+  }
+}

@@ -1,0 +1,131 @@
+package io.github.gilpatterns.examples;
+
+import io.github.gilpatterns.gil.Gil;
+import io.github.gilpatterns.join.Threads;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The convoy effect of bpo-7946 on the emulated GIL: an I/O-bound thread pair making one-byte
+ * round trips through a pipe, each blocking call inside {@link Gil#releasing}, beside CPU-bound
+ * threads that spin with a checkpoint per loop, all under one GIL as Python threads are. Each
+ * round trip drops the GIL twice; a CPU-bound thread that takes it then keeps it for a whole
+ * switch interval, so the I/O pair's rate collapses.
+ */
+final class Convoy {
+  private Convoy() {}
+
+  /** Round trips per second of the I/O pair beside {@code cpuThreads} CPU-bound threads. */
+  static double roundTripsPerSecond(double seconds, int cpuThreads) throws Exception {
+    Gil gil = Gil.create();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    double rate;
+    PipePair pipes = new PipePair();
+    boolean clean = false;
+    try {
+      gil.acquire();
+      try {
+        for (int i = 0; i < cpuThreads; i++) {
+          threads.add(Threads.start("spin-" + i, guarded(failure, () -> gil.holding(() -> {
+            long x = 0;
+            while (!stop.get()) {
+              x++;
+              Gil.checkpoint();
+            }
+            return x;
+          }))));
+        }
+        threads.add(Threads.start("echo", guarded(failure, () -> gil.holding(() -> {
+          ByteBuffer buf = ByteBuffer.allocate(1);
+          while (true) {
+            buf.clear();
+            gil.releasing(() -> pipes.there.source().read(buf));
+            if (buf.get(0) == 'q') {
+              return null;
+            }
+            buf.flip();
+            gil.releasing(() -> pipes.back.sink().write(buf));
+            Gil.checkpoint();
+          }
+        }))));
+        ByteBuffer out = ByteBuffer.allocate(1);
+        ByteBuffer in = ByteBuffer.allocate(1);
+        long t0 = System.nanoTime();
+        long deadline = t0 + (long) (seconds * 1e9);
+        long roundTrips = 0;
+        while (System.nanoTime() - deadline < 0) {
+          out.clear();
+          out.put((byte) 'x').flip();
+          gil.releasing(() -> pipes.there.sink().write(out));
+          in.clear();
+          gil.releasing(() -> pipes.back.source().read(in));
+          Gil.checkpoint();
+          roundTrips++;
+        }
+        rate = roundTrips / ((System.nanoTime() - t0) / 1e9);
+        stop.set(true);
+        out.clear();
+        out.put((byte) 'q').flip();
+        gil.releasing(() -> pipes.there.sink().write(out));
+      } finally {
+        stop.set(true);
+        gil.release();
+      }
+      clean = true;
+    } finally {
+      if (!clean) {
+        pipes.close(); // unblocks the echo thread, which never got its 'q'
+      }
+      Threads.joinAll(threads);
+      if (clean) {
+        pipes.close();
+      }
+    }
+    Throwable t = failure.get();
+    if (t != null) {
+      throw new IllegalStateException("a convoy thread failed", t);
+    }
+    return rate;
+  }
+
+  /** A block a convoy thread runs. */
+  @FunctionalInterface
+  private interface Body {
+    Object run() throws Exception;
+  }
+
+  private static Runnable guarded(AtomicReference<Throwable> failure, Body body) {
+    return () -> {
+      try {
+        body.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception | Error e) {
+        failure.compareAndSet(null, e);
+      }
+    };
+  }
+
+  /** Two pipes, one each way, closed together. */
+  private static final class PipePair implements AutoCloseable {
+    final Pipe there = Pipe.open();
+    final Pipe back = Pipe.open();
+
+    PipePair() throws IOException {}
+
+    @Override
+    public void close() throws IOException {
+      there.sink().close();
+      there.source().close();
+      back.sink().close();
+      back.source().close();
+    }
+  }
+}
