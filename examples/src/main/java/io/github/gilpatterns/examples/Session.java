@@ -112,10 +112,15 @@ final class Session {
 
   /** Prints a notebook's banner. */
   void notebook(String id, String title, String source) {
+    notebook(id, title, source, "Notebook");
+  }
+
+  /** Prints the banner of a notebook, or of what {@code kind} names. */
+  void notebook(String id, String title, String source, String kind) {
     this.notebook = id;
     out.println();
     out.println("=".repeat(92));
-    out.printf(Locale.ROOT, "Notebook %s: %s (%s)%n", id, title, source);
+    out.printf(Locale.ROOT, "%s %s: %s (%s)%n", kind, id, title, source);
     out.printf(Locale.ROOT, "size: %s   cores: %d   load average: %s   %s%n",
         size.label(), Runtime.getRuntime().availableProcessors(), loadAverage(),
         "Java " + System.getProperty("java.version"));

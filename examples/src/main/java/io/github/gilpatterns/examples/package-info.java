@@ -1,5 +1,6 @@
 /**
- * Five Python threading notebooks re-run in Java, one program per notebook, and the launcher
+ * Five Python threading notebooks re-run in Java, one program per notebook, a lesson past them
+ * (virtual threads), a comparison with CPython measured in the same sitting, and the launcher
  * that lists and runs them ({@link io.github.gilpatterns.examples.Launcher}, the main class of
  * {@code examples/target/gilpatterns-examples.jar}).
  *
@@ -23,7 +24,15 @@
  *       the {@code dis} cell through {@code javap}.
  *   <li>{@link io.github.gilpatterns.examples.Notebook004ThreadingModule}: start without join,
  *       daemon threads at exit, join order, {@code ThreadPoolExecutor} thread names.
+ *   <li>{@link io.github.gilpatterns.examples.Lesson005VirtualThreads}: past the notebooks, JDK
+ *       21's virtual threads: blocking tasks overlap without a pool to size, and CPU-bound ones on
+ *       one carrier run one after the other, with no switch interval.
  * </ul>
+ *
+ * <p><b>Compare.</b> {@link io.github.gilpatterns.examples.Compare}, the launcher's
+ * {@code compare} command, runs the jar's own CPython script ({@code cpython/experiments.py},
+ * standard library only) one sample at a time, alternating with the same experiment on the
+ * emulated GIL, and prints both with their ratio and fidelity target.
  *
  * <p><b>Pattern examples.</b> The subpackage {@code io.github.gilpatterns.examples.patterns}
  * holds one small program per pattern. The launcher finds every public class there with a

@@ -58,8 +58,11 @@ class NotebooksTest {
     }
     List<Thread> left = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
+      // The JDK's own threads (its virtual-thread scheduler's carriers, the Java2D disposer) live
+      // on once started; a notebook's must not.
       if (!before.contains(t) && t.isAlive() && !t.getName().startsWith("Common-Cleaner")
-          && !t.getName().startsWith("process reaper") && !t.getName().startsWith("Java2D")) {
+          && !t.getName().startsWith("process reaper") && !t.getName().startsWith("Java2D")
+          && !t.getClass().getName().startsWith("jdk.internal.misc.") && !jdkGroup(t)) {
         t.join(10_000);
         if (t.isAlive()) {
           left.add(t);
@@ -68,6 +71,12 @@ class NotebooksTest {
     }
     assertTrue(left.isEmpty(), "notebook " + id + " left threads running: " + left);
     return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Whether {@code t} is in a thread group of the JDK's virtual-thread scheduler. */
+  private static boolean jdkGroup(Thread t) {
+    ThreadGroup g = t.getThreadGroup();
+    return g != null && (g.getName().equals("CarrierThreads") || g.getName().equals("InnocuousThreadGroup"));
   }
 
   static String output(String id) throws Exception {
