@@ -188,6 +188,10 @@ public final class Gil {
    * 6. Waits use Condition.awaitNanos on a ReentrantLock (park/unpark) rather than
    *    pthread_cond_timedwait; timed-out detection is "remaining <= 0". A spurious wakeup
    *    counts as "not timed out", as it does in C.
+   * 7. Builder.ioPriority(true), off by default, is not in ceval_gil.c: it models David
+   *    Beazley's proposed fix for the convoy effect (bpo-7946). A thread back from
+   *    releasing(..) that finds the GIL held sets the drop request at once instead of after
+   *    an interval, and waits on a third condition that a dropper signals before cond.
    */
 
   /** Default switch interval, as {@code sys.getswitchinterval()} returns: 5 ms. */
@@ -265,10 +269,13 @@ public final class Gil {
   private final boolean freeThreaded;
   private final long intervalNanos;
   private final boolean forceSwitching;
+  private final boolean ioPriority;
 
   private final ReentrantLock mutex = new ReentrantLock();
   /** Signalled when the GIL is dropped (gil->cond). */
   private final Condition cond = mutex.newCondition();
+  /** With I/O priority: where threads back from releasing(..) wait, signalled before cond. */
+  private final Condition priorityCond = mutex.newCondition();
   /** Signalled when a thread takes the GIL (gil->switch_cond). */
   private final Condition switchCond = mutex.newCondition();
 
@@ -278,6 +285,7 @@ public final class Gil {
   private @Nullable ThreadState lastHolder;
   private long switchNumber;
   private int waiters;
+  private int priorityWaiters; // of waiters, those on priorityCond
   private long acquisitions;
   private long dropRequests;
   private long forcedDrops;
@@ -295,6 +303,7 @@ public final class Gil {
     this.freeThreaded = b.freeThreaded;
     this.intervalNanos = b.intervalNanos;
     this.forceSwitching = b.forceSwitching;
+    this.ioPriority = b.ioPriority;
     this.trace = b.trace ? new GilTrace.Recorder(b.traceCapacity) : null;
   }
 
@@ -729,7 +738,8 @@ public final class Gil {
     try {
       long now = System.nanoTime();
       ThreadTimes times = times(ts);
-      if (times.releasing) { // back from releasing(..)
+      boolean backFromReleasing = times.releasing;
+      if (backFromReleasing) {
         times.releasing = false;
         times.releasedNanos += now - times.since;
       }
@@ -741,13 +751,22 @@ public final class Gil {
         waiting = true;
         boolean interrupted = false;
         boolean acquired = false;
+        // I/O priority (Beazley's bpo-7946 patch): a thread back from a blocking call asks for
+        // the GIL at once, and is woken before the CPU-bound waiters.
+        boolean priority = ioPriority && backFromReleasing;
+        Condition waitOn = cond;
+        if (priority) {
+          waitOn = priorityCond;
+          priorityWaiters++;
+          setDropRequest(ts);
+        }
         waiters++;
         try {
           while (locked) {
             long savedSwitchNumber = switchNumber;
             boolean timedOut;
             try {
-              timedOut = cond.awaitNanos(intervalNanos) <= 0L;
+              timedOut = waitOn.awaitNanos(intervalNanos) <= 0L;
             } catch (InterruptedException e) {
               if (interruptible) {
                 throw e;
@@ -764,6 +783,9 @@ public final class Gil {
           acquired = true;
         } finally {
           waiters--;
+          if (priority) {
+            priorityWaiters--;
+          }
           if (!acquired) {
             abandonWait();
           }
@@ -813,7 +835,7 @@ public final class Gil {
       resetDropRequest();
     } else if (!locked) {
       // We may have consumed the signal meant for the next taker: pass it on.
-      cond.signal();
+      signalNextTaker();
     }
     // A forced-switch dropper may be waiting for a switch that now cannot happen.
     switchCond.signalAll();
@@ -854,7 +876,7 @@ public final class Gil {
       if (forced) {
         forcedDrops++;
       }
-      cond.signal();
+      signalNextTaker();
       if (willRetake && forceSwitching && dropRequest) {
         resetDropRequest();
         // Not switched yet => wait until another thread has taken the GIL, or until
@@ -878,6 +900,15 @@ public final class Gil {
       ts.times = times;
     }
     return times;
+  }
+
+  /** Wakes one waiter: one back from a blocking call first, with I/O priority. Under mutex. */
+  private void signalNextTaker() {
+    if (priorityWaiters > 0) {
+      priorityCond.signal();
+    } else {
+      cond.signal();
+    }
   }
 
   /** SET_GIL_DROP_REQUEST. Called under mutex. */
@@ -981,6 +1012,16 @@ public final class Gil {
     return forceSwitching;
   }
 
+  /**
+   * Returns whether a thread back from {@link #releasing(CheckedCallable)} asks for the GIL at
+   * once and is woken before CPU-bound waiters (see {@link Builder#ioPriority(boolean)}).
+   *
+   * @return {@code true} if I/O priority is on
+   */
+  public boolean isIoPriority() {
+    return ioPriority;
+  }
+
   // ---- package-private hooks for GilExecutor and tests ----
 
   /** Returns the Gil the current thread holds, or null. */
@@ -1074,6 +1115,7 @@ public final class Gil {
   public static final class Builder {
     private long intervalNanos = DEFAULT_SWITCH_INTERVAL.toNanos();
     private boolean forceSwitching = true;
+    private boolean ioPriority;
     private boolean trace;
     private int traceCapacity = DEFAULT_TRACE_CAPACITY;
     private boolean freeThreaded;
@@ -1130,6 +1172,24 @@ public final class Gil {
     @CanIgnoreReturnValue
     public Builder forceSwitching(boolean forceSwitching) {
       this.forceSwitching = forceSwitching;
+      return this;
+    }
+
+    /**
+     * Sets whether threads coming back from a blocking call get the GIL first: David Beazley's
+     * proposed fix for the convoy effect (bpo-7946), which CPython did not adopt; off by
+     * default. A thread that returns from {@link Gil#releasing(CheckedCallable)} and finds the
+     * GIL held asks the holder to drop it at once, without waiting a switch interval, and
+     * when the GIL is dropped it is woken before threads that waited for it otherwise
+     * (CPU-bound threads taking turns). An I/O-bound thread then loses microseconds per
+     * blocking call instead of a switch interval, and CPU-bound threads run while it blocks.
+     *
+     * @param ioPriority whether threads back from a blocking call get the GIL first
+     * @return this builder
+     */
+    @CanIgnoreReturnValue
+    public Builder ioPriority(boolean ioPriority) {
+      this.ioPriority = ioPriority;
       return this;
     }
 

@@ -132,7 +132,7 @@ final class Compare {
     }
     out.println("=".repeat(92));
     warmUp(sizes);
-    int settings = FIB_THREADS.length + START_THREADS.length + CONVOY_CPU_THREADS.length + 2;
+    int settings = FIB_THREADS.length + START_THREADS.length + 2 * CONVOY_CPU_THREADS.length + 2;
     try (Session.Progress progress = s.progress("compare", settings * sizes.repeats())) {
       return measure(s, python, sizes, cpythonName, progress);
     }
@@ -196,6 +196,17 @@ final class Compare {
           convoy[0][0] / convoy[0][i], convoy[1][0] / convoy[1][i], Target.WITHIN_2X));
     }
 
+    // Beazley's proposed fix, against the default, samples alternating in this sitting.
+    double[][] fix = new double[2][CONVOY_CPU_THREADS.length]; // [default, I/O priority]
+    for (int i = 0; i < CONVOY_CPU_THREADS.length; i++) {
+      int k = CONVOY_CPU_THREADS[i];
+      double[] m = medians(progress, sizes.repeats(),
+          () -> Convoy.roundTripsPerSecond(sizes.convoySeconds(), k, true),
+          () -> Convoy.roundTripsPerSecond(sizes.convoySeconds(), k, false));
+      fix[0][i] = m[1];
+      fix[1][i] = m[0];
+    }
+
     double[] sleep = medians(progress, sizes.repeats(),
         python == null ? null : () -> python.sample("ratio", "sleep", sizes.sleepSeconds()),
         () -> sleepRatio(sizes.sleepSeconds()));
@@ -209,7 +220,15 @@ final class Compare {
         python == null ? REFERENCE_COUNTER : counter[0], counter[1], Target.NONE));
 
     print(out, rows, cpythonName);
-    plot(s, cpythonName, fib, start, convoy);
+    out.println();
+    out.println("  The convoy with Beazley's proposed fix for bpo-7946 (Gil.Builder.ioPriority: a thread back from a");
+    out.println("  blocking call asks for the GIL at once and is woken first), against the default, same sitting:");
+    for (int i = 0; i < CONVOY_CPU_THREADS.length; i++) {
+      out.printf(Locale.ROOT, "    beside %d CPU: round trips per s, default %12s (drop %6.1fx)   I/O priority %12s"
+          + " (drop %6.1fx)%n", CONVOY_CPU_THREADS[i], figure(fix[0][i]), fix[0][0] / fix[0][i], figure(fix[1][i]),
+          fix[1][0] / fix[1][i]);
+    }
+    plot(s, cpythonName, fib, start, convoy, fix);
     return rows;
   }
 
@@ -228,23 +247,23 @@ final class Compare {
 
   /**
    * Medians of {@code repeats} samples on each side, alternating which side goes first;
-   * {@code [cpython, java]}, with {@code NaN} for CPython when there is none.
+   * {@code [a, b]}, with {@code NaN} for {@code a} when there is none (no CPython).
    */
-  private static double[] medians(Session.Progress progress, int repeats, Sample cpython, Sample java)
+  private static double[] medians(Session.Progress progress, int repeats, Sample a, Sample b)
       throws Exception {
-    double[] c = new double[repeats];
-    double[] j = new double[repeats];
+    double[] as = new double[repeats];
+    double[] bs = new double[repeats];
     for (int r = 0; r < repeats; r++) {
-      if (cpython != null && r % 2 == 1) {
-        c[r] = cpython.take();
+      if (a != null && r % 2 == 1) {
+        as[r] = a.take();
       }
-      j[r] = java.take();
-      if (cpython != null && r % 2 == 0) {
-        c[r] = cpython.take();
+      bs[r] = b.take();
+      if (a != null && r % 2 == 0) {
+        as[r] = a.take();
       }
       progress.step();
     }
-    return new double[] {cpython == null ? Double.NaN : Measure.median(c), Measure.median(j)};
+    return new double[] {a == null ? Double.NaN : Measure.median(as), Measure.median(bs)};
   }
 
   /** Notebook 000's runthreads(k, fib(n)) on the emulated GIL, timing only the start() calls. */
@@ -300,7 +319,8 @@ final class Compare {
     return x >= 1000 ? String.format(Locale.ROOT, "%,.0f", x) : String.format(Locale.ROOT, "%.2f", x);
   }
 
-  private static void plot(Session s, String cpythonName, double[][] fib, double[][] start, double[][] convoy) {
+  private static void plot(Session s, String cpythonName, double[][] fib, double[][] start, double[][] convoy,
+      double[][] fix) {
     double[] fibX = toDoubles(FIB_THREADS);
     Plots.LineChart fibChart = new Plots.LineChart("fib on k threads under a GIL: wall time / one run",
         "threads", "wall time / one run", fibX);
@@ -325,8 +345,13 @@ final class Compare {
     }
     Plots.LineChart convoyChart = new Plots.LineChart("convoy effect: I/O round trips lost beside CPU-bound threads",
         "CPU-bound threads", "round trips alone / round trips beside them", convoyX);
+    double[] fixDrop = new double[convoyX.length];
+    for (int i = 0; i < convoyX.length; i++) {
+      fixDrop[i] = fix[1][0] / fix[1][i];
+    }
     convoyChart.add(cpythonName, convoyX, drop[0], 'C');
     convoyChart.add("emulated GIL", convoyX, drop[1], 'G');
+    convoyChart.add("emulated GIL, I/O priority (bpo-7946 fix)", convoyX, fixDrop, 'P');
     s.plot("compare-convoy", convoyChart, convoyChart.renderText(60, 13));
   }
 

@@ -22,7 +22,15 @@ final class Convoy {
 
   /** Round trips per second of the I/O pair beside {@code cpuThreads} CPU-bound threads. */
   static double roundTripsPerSecond(double seconds, int cpuThreads) throws Exception {
-    Gil gil = Gil.create();
+    return roundTripsPerSecond(seconds, cpuThreads, false);
+  }
+
+  /**
+   * As {@link #roundTripsPerSecond(double, int)}, under a GIL with {@code ioPriority}: Beazley's
+   * proposed fix for the convoy ({@link Gil.Builder#ioPriority(boolean)}) when true.
+   */
+  static double roundTripsPerSecond(double seconds, int cpuThreads, boolean ioPriority) throws Exception {
+    Gil gil = Gil.builder().ioPriority(ioPriority).build();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();

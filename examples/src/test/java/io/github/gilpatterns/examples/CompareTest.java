@@ -82,6 +82,10 @@ class CompareTest {
     }
     assertEquals(15, rows, out);
     assertTrue(out.contains("Targets met: " + met + " of " + targets + " "), out);
+    for (int k = 0; k <= 2; k++) {
+      assertTrue(Pattern.compile("(?m)^    beside " + k + " CPU: round trips per s, default +[\\d,.]+ \\(drop +[\\d.]+x\\)"
+          + "   I/O priority +[\\d,.]+ \\(drop +[\\d.]+x\\)$").matcher(out).find(), out);
+    }
   }
 
   @Test
@@ -105,6 +109,9 @@ class CompareTest {
     for (String stem : List.of("compare-fib", "compare-start-only", "compare-convoy")) {
       String svg = Files.readString(plots.resolve(stem + ".svg"));
       assertTrue(svg.contains("CPython " + version.group(1)) && svg.contains("emulated GIL"), stem + ":\n" + svg);
+      if (stem.equals("compare-convoy")) {
+        assertTrue(svg.contains("I/O priority"), svg);
+      }
       assertTrue(Files.size(plots.resolve(stem + ".png")) > 1000, stem + ".png");
     }
   }

@@ -1,0 +1,99 @@
+package io.github.gilpatterns.gil;
+
+import static io.github.gilpatterns.gil.TestSupport.start;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link Gil.Builder#ioPriority(boolean)}: a thread back from a blocking call gets the GIL at
+ * the holder's next checkpoint, without waiting a switch interval, and before CPU-bound
+ * waiters. The switch interval is an hour, so a thread that had to wait one would time out
+ * the test instead.
+ */
+@Timeout(120)
+class GilIoPriorityTest {
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  /** Holds {@code gil} and spins through checkpoints until {@code stop}, noting its first step. */
+  private static TestSupport.Worker spinner(String name, Gil gil, AtomicBoolean stop, CountDownLatch running) {
+    return start(name, () -> gil.holding(() -> {
+      running.countDown();
+      long steps = 0;
+      while (!stop.get()) {
+        steps++;
+        Gil.checkpoint();
+      }
+      return steps;
+    }));
+  }
+
+  @Test
+  void aThreadBackFromABlockingCallGetsTheGilAtTheHoldersNextCheckpoint() throws Exception {
+    Gil gil = Gil.builder().switchInterval(HOUR).ioPriority(true).build();
+    assertTrue(gil.isIoPriority());
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch cpuRunning = new CountDownLatch(1);
+    CountDownLatch ioDone = new CountDownLatch(1);
+    CountDownLatch inIo = new CountDownLatch(1);
+    TestSupport.Worker io = start("io", () -> gil.holding(() -> {
+      gil.releasing(() -> {
+        inIo.countDown();
+        ioDone.await(); // the blocking call
+      });
+      stop.set(true); // back, holding the GIL again
+      return null;
+    }));
+    inIo.await();
+    TestSupport.Worker cpu = spinner("cpu", gil, stop, cpuRunning);
+    cpuRunning.await();
+    ioDone.countDown();
+    TestSupport.joinAll(List.of(io, cpu));
+    assertFalse(gil.isDropRequested());
+    assertEquals(0, gil.waiters());
+  }
+
+  @Test
+  void itIsWokenBeforeACpuBoundThreadThatWaitedLonger() throws Exception {
+    Gil gil = Gil.builder().switchInterval(HOUR).ioPriority(true).build();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicBoolean secondCpuRan = new AtomicBoolean();
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    CountDownLatch inIo = new CountDownLatch(1);
+    CountDownLatch ioDone = new CountDownLatch(1);
+    TestSupport.Worker io = start("io", () -> gil.holding(() -> {
+      gil.releasing(() -> {
+        inIo.countDown();
+        ioDone.await();
+      });
+      boolean overtaken = secondCpuRan.get();
+      stop.set(true);
+      return overtaken;
+    }));
+    inIo.await();
+    TestSupport.Worker first = spinner("cpu-1", gil, stop, firstRunning);
+    firstRunning.await();
+    TestSupport.Worker second = start("cpu-2", () -> gil.holding(() -> {
+      secondCpuRan.set(true);
+      return null;
+    }));
+    TestSupport.awaitCondition("cpu-2 waits for the GIL", () -> gil.waiters() == 1);
+    ioDone.countDown();
+    assertEquals(false, io.join(), "the thread back from its blocking call got the GIL after cpu-2");
+    TestSupport.joinAll(List.of(first, second));
+    assertTrue(secondCpuRan.get());
+  }
+
+  @Test
+  void offByDefault() {
+    assertFalse(Gil.create().isIoPriority());
+    assertFalse(Gil.builder().build().isIoPriority());
+  }
+}
