@@ -32,7 +32,7 @@ enum Size {
       case FULL:
         return notebookN + 9;
       case FAST:
-        return notebookN + 4;
+        return notebookN + 3;
       default:
         return notebookN + 1;
     }
