@@ -261,8 +261,8 @@ public final class Notebook001WayOneThreads implements Notebook {
       s.block(out.substring(0, Math.min(72, out.length())) + (out.length() > 72 ? "..." : ""));
       int cp = Notebook000ThreadsCanHurt.indexOf(Reference.CPYTHON_INTERLEAVE_N, n);
       s.value(String.format("runs of one thread's output, fib(%d), GIL", n), runs.size(), "%.0f",
-          cp >= 0 ? "CPython 3.11 measured here: " + Reference.CPYTHON_INTERLEAVE_RUNS[cp] + " runs"
-              : String.format("CPython 3.11 measured here: %d runs for fib(25), %d for fib(27)",
+          cp >= 0 ? "CPython 3.11, reference run: " + Reference.CPYTHON_INTERLEAVE_RUNS[cp] + " runs"
+              : String.format("CPython 3.11, reference run: %d runs for fib(25), %d for fib(27)",
                   Reference.CPYTHON_INTERLEAVE_RUNS[1], Reference.CPYTHON_INTERLEAVE_RUNS[2]));
       s.say("runs: %s", describeRuns(runs, 8));
       if (n != 15) {

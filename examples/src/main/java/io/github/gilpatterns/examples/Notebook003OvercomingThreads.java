@@ -146,7 +146,7 @@ public final class Notebook003OvercomingThreads implements Notebook {
           Reference.NB003_TWO / Reference.NB003_ONE);
       s.say("decoding holds the GIL, so threads gain little. Releasing the GIL for the whole read lets the");
       s.say("two overlap (ratio toward 1 on two idle cores); what is left above 1 is memory bandwidth and");
-      s.say("page-cache copying that two cores share (CPython's binary read measured 2.05-2.25 here).");
+      s.say("page-cache copying that two cores share (CPython's binary read: 2.05-2.25 in the reference run).");
       int released = Read.TEXT_GIL_RELEASED.ordinal();
       double releasedRatio = two[released] / one[released];
       overlapShown = s.parallel("two threads, " + Read.TEXT_GIL_RELEASED.label, twoCores[released], 2,

@@ -124,6 +124,7 @@ final class Session {
     out.printf(Locale.ROOT, "size: %s   cores: %d   load average: %s   %s%n",
         size.label(), Runtime.getRuntime().availableProcessors(), loadAverage(),
         "Java " + System.getProperty("java.version"));
+    out.println(Reference.CPYTHON_SOURCE);
     out.println("=".repeat(92));
   }
 
