@@ -188,7 +188,14 @@ public final class Gil {
    * 6. Waits use Condition.awaitNanos on a ReentrantLock (park/unpark) rather than
    *    pthread_cond_timedwait; timed-out detection is "remaining <= 0". A spurious wakeup
    *    counts as "not timed out", as it does in C.
-   * 7. Builder.ioPriority(true), off by default, is not in ceval_gil.c: it models David
+   * 7. Which waiter a drop wakes. cond.signal() here wakes the thread that has waited
+   *    longest on cond (AbstractQueuedSynchronizer's condition queues are FIFO); a waiter
+   *    whose timed wait ran out re-enters at the back, as it calls awaitNanos again. With
+   *    two CPU-bound threads and an I/O-bound thread waiting, the I/O thread, back from its
+   *    blocking call last, is woken last. pthread_cond_signal promises only to wake some
+   *    waiter (glibc wakes one that was waiting when the signal came), so in CPython the
+   *    I/O thread may win sooner; the emulation takes the orderly reading.
+   * 8. Builder.ioPriority(true), off by default, is not in ceval_gil.c: it models David
    *    Beazley's proposed fix for the convoy effect (bpo-7946). A thread back from
    *    releasing(..) that finds the GIL held sets the drop request at once instead of after
    *    an interval, and waits on a third condition that a dropper signals before cond.
