@@ -23,12 +23,15 @@ import javax.imageio.ImageIO;
  * parameter combination, in the order JMH ran them, each labelled with its score. Reads the
  * JSON that {@code -rf json -rff FILE} writes; the score is the primary metric's, except in
  * sample mode, where it is the median ({@code p0.50}). Bars of gilpatterns' own variants
- * (named {@code owner...} or {@code serialExecutor}) are dark, the others light.
+ * (named {@code owner...}, {@code serialExecutor} or {@code joinableQueue...}) are dark, the
+ * others light. Also prints the figures as a Markdown table, with the allocation per operation
+ * where the run had {@code -prof gc}.
  *
  * <p>Run, after the JMH runs, from the repository root:
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.gilpatterns.benchmarks.ResultsPlot \
- *     benchmarks/peers.png tell.json ask.json queue.json
+ *     benchmarks/results/peers.png benchmarks/results/peers-tell.json \
+ *     benchmarks/results/peers-ask.json benchmarks/results/peers-queue.json
  * </pre>
  */
 public final class ResultsPlot {
@@ -75,7 +78,10 @@ public final class ResultsPlot {
           unit += ", median";
         }
         unitOf.put(panel, unit);
-        panels.computeIfAbsent(panel, k -> new ArrayList<>()).add(new Bar(label, score));
+        Map<?, ?> secondary = (Map<?, ?>) run.get("secondaryMetrics");
+        Map<?, ?> alloc = secondary == null ? null : (Map<?, ?>) secondary.get("gc.alloc.rate.norm");
+        double bytes = alloc == null ? Double.NaN : ((Number) alloc.get("score")).doubleValue();
+        panels.computeIfAbsent(panel, k -> new ArrayList<>()).add(new Bar(label, score, bytes));
       }
     }
     int rows = 0;
@@ -119,10 +125,20 @@ public final class ResultsPlot {
     }
     g.dispose();
     ImageIO.write(image, "png", Path.of(args[0]).toFile());
+    System.out.println("| benchmark | variant | score | unit | allocated (B/op) |");
+    System.out.println("|---|---|---|---|---|");
+    for (Map.Entry<String, List<Bar>> panel : panels.entrySet()) {
+      for (Bar bar : panel.getValue()) {
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", panel.getKey(),
+            bar.label(), format(bar.score()), unitOf.get(panel.getKey()),
+            Double.isNaN(bar.bytes()) ? "" : String.format(Locale.ROOT, "%.1f", bar.bytes()));
+      }
+    }
   }
 
   private static boolean ours(String label) {
-    return label.startsWith("owner") || label.startsWith("serialExecutor");
+    return label.startsWith("owner") || label.startsWith("serialExecutor")
+        || label.startsWith("joinableQueue");
   }
 
   private static String format(double score) {
@@ -132,8 +148,8 @@ public final class ResultsPlot {
     return String.format(Locale.ROOT, score >= 100 ? "%.0f" : "%.2f", score);
   }
 
-  /** One bar: a parameter combination and its score. */
-  private record Bar(String label, double score) {}
+  /** One bar: a parameter combination, its score and its allocation per operation. */
+  private record Bar(String label, double score, double bytes) {}
 
   /** A reader of the JSON JMH writes: objects, arrays, strings, numbers, booleans, null. */
   static final class Json {
