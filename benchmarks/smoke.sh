@@ -2,9 +2,10 @@
 # Smoke run of every benchmark, for CI: builds benchmarks/target/benchmarks.jar, runs each JMH
 # benchmark (every @Param combination, the peers too: Pekko, Guava, the Disruptor, Agrona) for
 # one very short iteration in its own fork, draws the results with ResultsPlot, and runs
-# GilHandoffLatency briefly. Fails if the build fails or any benchmark throws (including the
-# benchmarks' own teardown checks that no message was lost). The figures mean nothing: this
-# only keeps the benchmarks from rotting. Takes about two minutes; works from any directory.
+# GilHandoffLatency briefly. Fails if the build fails, any benchmark throws (including the
+# benchmarks' own teardown checks that no message was lost) or a peer has no result. The
+# figures mean nothing: this only keeps the benchmarks from rotting. Takes about a minute and
+# a half; works from any directory.
 #
 #   benchmarks/smoke.sh              # build (offline if SMOKE_MVN_ARGS=-o) and run
 #   SMOKE_SKIP_BUILD=1 benchmarks/smoke.sh   # reuse an existing jar

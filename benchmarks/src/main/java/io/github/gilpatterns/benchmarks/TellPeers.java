@@ -351,20 +351,14 @@ final class TellPeers {
     }
   }
 
-  /** A task that counts and publishes the count, for the executor variants. */
-  abstract static class CountingTaskVariant extends Variant {
-    final Counter counter = new Counter();
-    final PublishedCount published = new PublishedCount();
-    final Runnable increment = () -> published.publish(++counter.count);
-
-    @Override
-    long processed() {
-      return published.get();
-    }
-  }
-
-  /** Guava's {@code MoreExecutors.newSequentialExecutor(singleThreadExecutor)}. */
-  static final class SequentialExecutorVariant extends CountingTaskVariant {
+  /**
+   * Guava's {@code MoreExecutors.newSequentialExecutor(singleThreadExecutor)}; the task counts
+   * and publishes the count, as the single-thread executor's task does.
+   */
+  static final class SequentialExecutorVariant extends Variant {
+    private final Counter counter = new Counter();
+    private final PublishedCount published = new PublishedCount();
+    private final Runnable increment = () -> published.publish(++counter.count);
     private final ExecutorService thread =
         Executors.newSingleThreadExecutor(daemon("counter-sequential"));
     private final Executor sequential = MoreExecutors.newSequentialExecutor(thread);
@@ -372,6 +366,11 @@ final class TellPeers {
     @Override
     void send() {
       sequential.execute(increment);
+    }
+
+    @Override
+    long processed() {
+      return published.get();
     }
 
     @Override
