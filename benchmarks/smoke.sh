@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Smoke run of every benchmark, for CI: builds benchmarks/target/benchmarks.jar, runs each JMH
-# benchmark (every @Param combination) for one very short iteration in its own fork, and runs
-# GilHandoffLatency briefly. Fails if the build fails or any benchmark throws (including the
-# benchmarks' own teardown checks that no message was lost). The figures mean nothing: this
-# only keeps the benchmarks from rotting. Takes about a minute; works from any directory.
+# benchmark (every @Param combination, the peers too: Pekko, Guava, the Disruptor, Agrona) for
+# one very short iteration in its own fork, draws the results with ResultsPlot, and runs
+# GilHandoffLatency briefly. Fails if the build fails, any benchmark throws (including the
+# benchmarks' own teardown checks that no message was lost) or a peer has no result. The
+# figures mean nothing: this only keeps the benchmarks from rotting. Takes about a minute and
+# a half; works from any directory.
 #
 #   benchmarks/smoke.sh              # build (offline if SMOKE_MVN_ARGS=-o) and run
 #   SMOKE_SKIP_BUILD=1 benchmarks/smoke.sh   # reuse an existing jar
@@ -31,6 +33,17 @@ mkdir -p "$out"
   exit 1
 }
 grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$out/jmh.txt" | grep -v ':p[01]\.' || true
+
+# Every peer must have run (a variant dropped from a @Param list would go unnoticed otherwise).
+for peer in pekkoClassic pekkoClassicTuned pekkoTyped pekkoTypedTuned sequentialExecutor \
+    serialExecutor disruptorBlocking disruptorYielding agronaSpin agronaPark pekkoAsk \
+    pekkoTypedAsk linkedTransferQueue; do
+  grep -q "\"$peer\"\|\.$peer\"" "$out/jmh.json" || {
+    echo "smoke: no result for $peer" >&2
+    exit 1
+  }
+done
+"$java" -cp "$jar" io.github.gilpatterns.benchmarks.ResultsPlot "$out/jmh.png" "$out/jmh.json"
 
 "$java" -cp "$jar" io.github.gilpatterns.benchmarks.GilHandoffLatency 0.5 2 \
   > "$out/handoff.txt" 2>&1 || {

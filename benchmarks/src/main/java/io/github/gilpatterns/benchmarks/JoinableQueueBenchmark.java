@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,7 +40,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <p>Variants ({@code @Param variant}): {@code joinableQueue} ({@code JoinableQueue.bounded}
  * with {@code taskDone()} after each take), {@code joinableQueueNoTaskDone} (the same queue,
  * no {@code taskDone()}: what the tracking alone costs is the difference),
- * {@code linkedBlockingQueue} and {@code arrayBlockingQueue}, all of capacity 1024.
+ * {@code linkedBlockingQueue} and {@code arrayBlockingQueue}, all of capacity 1024, and
+ * {@code linkedTransferQueue}, the JDK's lock-free blocking queue, which has no capacity.
  *
  * <p><b>What is counted.</b> JMH's threads are the producers, one {@code put} per operation;
  * the consumers are threads started by the benchmark, as many as the producers, each looping
@@ -47,8 +49,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * items ahead of the consumers, so puts per second are takes per second. Blocking
  * {@code put}/{@code take} inside JMH's own threads on both sides would hang at the end of an
  * iteration, when one side stops while the other waits on a full or empty queue; consumers
- * outside JMH keep draining. The teardown checks that every put was taken (and, for the
- * joinable queue, that {@code join()} returns).
+ * outside JMH keep draining. {@code LinkedTransferQueue.put} never blocks, so for that
+ * variant the producers wait instead on the same {@link Backlog} as the owner benchmarks
+ * (at most about 65,536 items put and not yet taken; each consumer publishes its count of
+ * takes), so that its puts per second are still takes per second. The teardown checks that
+ * every put was taken (and, for the joinable queue, that {@code join()} returns).
  *
  * <p>Run (about 2 minutes):
  * <pre>
@@ -68,7 +73,8 @@ public class JoinableQueueBenchmark {
   private static final Object STOP = new Object();
 
   /** The queue under test; see the class documentation. */
-  @Param({"joinableQueue", "joinableQueueNoTaskDone", "linkedBlockingQueue", "arrayBlockingQueue"})
+  @Param({"joinableQueue", "joinableQueueNoTaskDone", "linkedBlockingQueue", "arrayBlockingQueue",
+      "linkedTransferQueue"})
   public String variant;
 
   private BlockingQueue<Object> queue;
@@ -76,11 +82,36 @@ public class JoinableQueueBenchmark {
   private final List<Thread> consumers = new ArrayList<>();
   private final AtomicLong taken = new AtomicLong();
   private final Queue<Producer> producerStates = new ConcurrentLinkedQueue<>();
+  /** The unbounded queue's backlog; {@code null} for the bounded ones. */
+  private Takes takes;
+  private int producers;
+
+  /** The consumers' published counts of takes, for the backlog of an unbounded queue. */
+  static final class Takes extends Backlog {
+    private final PublishedCount[] counts;
+
+    Takes(int consumers) {
+      counts = new PublishedCount[consumers];
+      for (int i = 0; i < consumers; i++) {
+        counts[i] = new PublishedCount();
+      }
+    }
+
+    @Override
+    long processed() {
+      long sum = 0;
+      for (PublishedCount c : counts) {
+        sum += c.get();
+      }
+      return sum;
+    }
+  }
 
   /** One producer thread's count of puts. */
   @State(Scope.Thread)
   public static class Producer {
     long puts;
+    int slot;
 
     /**
      * Registers this producer so that the teardown can add up the puts.
@@ -90,6 +121,9 @@ public class JoinableQueueBenchmark {
     @Setup(Level.Trial)
     public void register(JoinableQueueBenchmark benchmark) {
       benchmark.producerStates.add(this);
+      if (benchmark.takes != null) {
+        slot = benchmark.takes.register();
+      }
     }
   }
 
@@ -103,8 +137,12 @@ public class JoinableQueueBenchmark {
     queue = newQueue(variant, CAPACITY);
     joinable = queue instanceof JoinableQueue ? (JoinableQueue<Object>) queue : null;
     boolean taskDone = variant.equals("joinableQueue");
-    for (int i = 0; i < params.getThreads(); i++) {
-      Thread t = new Thread(taskDone ? this::consumeTaskDone : this::consume, "consumer-" + i);
+    producers = params.getThreads();
+    takes = queue.remainingCapacity() == Integer.MAX_VALUE ? new Takes(producers) : null;
+    for (int i = 0; i < producers; i++) {
+      PublishedCount published = takes == null ? null : takes.counts[i];
+      Thread t = new Thread(
+          taskDone ? this::consumeTaskDone : () -> consume(published), "consumer-" + i);
       t.setDaemon(true);
       t.start();
       consumers.add(t);
@@ -124,17 +162,23 @@ public class JoinableQueueBenchmark {
         return new LinkedBlockingQueue<>(capacity);
       case "arrayBlockingQueue":
         return new ArrayBlockingQueue<>(capacity);
+      case "linkedTransferQueue":
+        return new LinkedTransferQueue<>(); // no capacity: see the class documentation
       default:
         throw new IllegalArgumentException("unknown variant " + variant);
     }
   }
 
-  private void consume() {
+  /** Takes until STOP; publishes the count after each take if {@code published} is given. */
+  private void consume(PublishedCount published) {
     final BlockingQueue<Object> q = queue;
     long n = 0;
     try {
       while (q.take() != STOP) {
         n++;
+        if (published != null) {
+          published.publish(n);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -200,6 +244,9 @@ public class JoinableQueueBenchmark {
   public void p1c1(Producer p) throws InterruptedException {
     queue.put(ITEM);
     p.puts++;
+    if (takes != null) {
+      takes.afterSend(p.puts, producers, p.slot);
+    }
   }
 
   /**
@@ -213,5 +260,8 @@ public class JoinableQueueBenchmark {
   public void p4c4(Producer p) throws InterruptedException {
     queue.put(ITEM);
     p.puts++;
+    if (takes != null) {
+      takes.afterSend(p.puts, producers, p.slot);
+    }
   }
 }

@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Variants ({@code @Param variant}): {@code joinableQueue} (put, take, taskDone),
  * {@code joinableQueueNoTaskDone} (put, take), {@code linkedBlockingQueue} and
- * {@code arrayBlockingQueue} (put, take), all of capacity 1024. The teardown checks that the
+ * {@code arrayBlockingQueue} (put, take), all of capacity 1024, and
+ * {@code linkedTransferQueue} (put, take; no capacity). The teardown checks that the
  * queue ended empty and, for the joinable queue, with no unfinished task.
  *
  * <p>Run (about a minute):
@@ -48,7 +49,8 @@ public class JoinableQueueOneThreadBenchmark {
   private static final Object ITEM = new Object();
 
   /** The queue under test; see the class documentation. */
-  @Param({"joinableQueue", "joinableQueueNoTaskDone", "linkedBlockingQueue", "arrayBlockingQueue"})
+  @Param({"joinableQueue", "joinableQueueNoTaskDone", "linkedBlockingQueue", "arrayBlockingQueue",
+      "linkedTransferQueue"})
   public String variant;
 
   private BlockingQueue<Object> queue;

@@ -37,7 +37,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * thread that owns the counter, in messages per second; {@link Owner#tell} beside what a Java
  * user would write instead. Targets (ratios in one run): {@code owner} at least 5 times
  * {@code singleThreadExecutor} and at least half of {@code jctoolsMpscSpin}; and at least 100
- * times CPython's counter manager (about 214,000 increments/s on this machine kind).
+ * times CPython's counter manager (about 214,000 increments/s on this machine kind). Against
+ * the peers, with 4 producers: {@code owner} at least 10 times {@code pekkoClassic}, twice
+ * {@code pekkoClassicTuned} and 5 times {@code sequentialExecutor}, and at least 90% of the
+ * best spinning consumer ({@code jctoolsMpscSpin}, {@code agronaSpin},
+ * {@code disruptorYielding}), though the owner parks when idle and they do not.
  *
  * <p>Variants ({@code @Param variant}):
  * <ul>
@@ -58,7 +62,15 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       {@code MpscAtomicArrayQueue(16384)} and {@code MpscLinkedAtomicQueue}, other
  *       ceilings for comparison;
  *   <li>{@code synchronizedCounter}, {@code atomicLong}, {@code longAdder}: no owner at all,
- *       the producers increment a shared counter directly (what the owner pattern replaces).
+ *       the producers increment a shared counter directly (what the owner pattern replaces);
+ *   <li>the peers, each written as its users write it (see {@link TellPeers}): Pekko actors
+ *       ({@code pekkoClassic}, {@code pekkoTyped}, default configuration;
+ *       {@code pekkoClassicTuned}, {@code pekkoTypedTuned}, a pinned dispatcher with
+ *       {@code throughput = 1000} and {@code SingleConsumerOnlyUnboundedMailbox}), Guava's
+ *       {@code sequentialExecutor} over a single thread, gilpatterns' {@code serialExecutor},
+ *       the multi-producer LMAX Disruptor ({@code disruptorBlocking}, {@code disruptorYielding})
+ *       and Agrona's {@code ManyToOneConcurrentArrayQueue} ({@code agronaSpin},
+ *       {@code agronaPark}).
  * </ul>
  *
  * <p><b>What is counted.</b> JMH's threads are the producers and each operation is one send;
@@ -75,11 +87,17 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * that the counter equals the number of sends, so a variant that loses messages fails the
  * run. The counter variants have no consumer and no backlog.
  *
- * <p>Run (about 5 minutes; 4 producers and a consumer on 2 vCPUs are oversubscribed, as in
- * CPython's experiment):
+ * <p>Run (about 9 minutes for every variant; 4 producers and a consumer on 2 vCPUs are
+ * oversubscribed, as in CPython's experiment); the second command is the peers' comparison,
+ * with the allocation per message ({@code gc.alloc.rate.norm}: one operation is one send, and
+ * JMH's GC profiler counts the bytes every thread allocated, the consumer's too):
  * <pre>
  * mvn -B -ntp -o -pl benchmarks -am package -DskipTests
  * java -jar benchmarks/target/benchmarks.jar OwnerTellBenchmark -f 1 -wi 2 -i 3 -r 2s
+ * java -jar benchmarks/target/benchmarks.jar OwnerTellBenchmark -f 2 -wi 2 -i 4 -r 1s -prof gc \
+ *     -p variant=owner,ownerBounded1024,singleThreadExecutor,jctoolsMpscSpin,pekkoClassic,\
+ * pekkoClassicTuned,pekkoTyped,pekkoTypedTuned,sequentialExecutor,serialExecutor,\
+ * disruptorBlocking,disruptorYielding,agronaSpin,agronaPark
  * </pre>
  * {@code tell1} runs 1 producer and {@code tell4} 4 producers, each against every variant.
  */
@@ -88,14 +106,17 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(1)
+// Agrona 2 reads jdk.internal.misc.Unsafe; its documentation asks for this export.
+@Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
 public class OwnerTellBenchmark {
 
   /** The variant under test; see the class documentation. */
   @Param({
       "owner", "ownerBounded1024", "ownerPlainState", "singleThreadExecutor", "linkedBlockingQueue",
       "arrayBlockingQueue1024", "jctoolsMpscSpin", "jctoolsMpscArraySpin",
-      "jctoolsMpscLinkedSpin", "synchronizedCounter", "atomicLong", "longAdder"})
+      "jctoolsMpscLinkedSpin", "synchronizedCounter", "atomicLong", "longAdder", "pekkoClassic",
+      "pekkoClassicTuned", "pekkoTyped", "pekkoTypedTuned", "sequentialExecutor", "serialExecutor",
+      "disruptorBlocking", "disruptorYielding", "agronaSpin", "agronaPark"})
   public String variant;
 
   private Variant sink;
@@ -238,7 +259,11 @@ public class OwnerTellBenchmark {
         case "longAdder":
           return new LongAdderVariant();
         default:
-          throw new IllegalArgumentException("unknown variant " + name);
+          Variant peer = TellPeers.of(name);
+          if (peer == null) {
+            throw new IllegalArgumentException("unknown variant " + name);
+          }
+          return peer;
       }
     }
   }
