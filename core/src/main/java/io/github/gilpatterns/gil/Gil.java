@@ -1,6 +1,11 @@
 package io.github.gilpatterns.gil;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import io.github.gilpatterns.jfr.GilDropRequestEvent;
+import io.github.gilpatterns.jfr.GilHoldEvent;
+import io.github.gilpatterns.jfr.GilReleasedEvent;
+import io.github.gilpatterns.jfr.GilSwitchEvent;
+import io.github.gilpatterns.jfr.GilWaitEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -155,6 +160,13 @@ public final class Gil {
    *   Gil's mutex). Only when it is non-zero does checkpoint() look up the thread's state
    *   (ThreadLocal) and that Gil's own volatile `dropRequest`.
    *
+   * Flight Recorder. takeGil() and dropGil() also begin and commit the JFR events of the
+   * package io.github.gilpatterns.jfr (hold, wait, released, switch, drop request), under
+   * the mutex, where the statistics are kept; each first asks its type's static PROBE
+   * isEnabled(), so without a recording nothing is allocated. checkpoint()'s fast path
+   * does not touch them. An event begun while its type was enabled is committed if the type
+   * still is (commit() checks).
+   *
    * Cost model of checkpoint(): nobody waiting anywhere in the JVM -> one volatile load
    * of a static field and a not-taken branch (on x86 and AArch64 a plain load that the
    * JIT may not hoist out of loops; about 0.3-1 ns, see benchmarks/RESULTS.md). A drop
@@ -221,6 +233,8 @@ public final class Gil {
   /** Per-thread record (CPython's PyThreadState, for GIL purposes). Accessed only by its thread. */
   static final class ThreadState {
     final Thread thread = Thread.currentThread();
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
+    final long threadId = thread.getId();
     /** The Gil this thread holds, or null. */
     @Nullable Gil gil;
     /** Hold count of {@link #gil}; 0 when {@code gil} is null. */
@@ -253,6 +267,10 @@ public final class Gil {
      */
     boolean yielding;
     long since;
+    // JDK Flight Recorder events in progress, begun only while a recording enables their type.
+    @Nullable GilHoldEvent holdEvent;
+    @Nullable GilWaitEvent waitEvent;
+    @Nullable GilReleasedEvent releasedEvent;
 
     @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
     ThreadTimes(Gil owner, Thread thread) {
@@ -287,6 +305,8 @@ public final class Gil {
   /** Every thread that ever took this Gil, by thread id, in the order they first took it. */
   private final Map<Long, ThreadTimes> timesByThread = new LinkedHashMap<>();
   private final GilTrace.@Nullable Recorder trace; // null when tracing is off
+  /** This Gil's name in Flight Recorder events: {@code Gil@} and its identity hash. */
+  private final String jfrName = "Gil@" + Integer.toHexString(System.identityHashCode(this));
 
   /** Written under mutex, read without it by the holder at its checkpoints. */
   private volatile boolean dropRequest;
@@ -732,12 +752,25 @@ public final class Gil {
       if (times.releasing) { // back from releasing(..)
         times.releasing = false;
         times.releasedNanos += now - times.since;
+        GilReleasedEvent released = times.releasedEvent;
+        if (released != null) {
+          times.releasedEvent = null;
+          released.commit();
+        }
       }
       // After a forced drop, the wait began at the drop: it includes the forced-switch wait.
       boolean waiting = times.yielding;
       long start = waiting ? times.since : now;
       times.yielding = false;
       if (locked) {
+        if (!waiting) {
+          if (trace != null) {
+            trace.record(GilTrace.Kind.WAITING, ts.thread, now);
+          }
+          if (GilWaitEvent.PROBE.isEnabled()) {
+            times.waitEvent = beginWait(false);
+          }
+        }
         waiting = true;
         boolean interrupted = false;
         boolean acquired = false;
@@ -766,6 +799,11 @@ public final class Gil {
           waiters--;
           if (!acquired) {
             abandonWait();
+            GilWaitEvent wait = times.waitEvent;
+            if (wait != null) { // an interrupted acquire(): the wait ends without the GIL
+              times.waitEvent = null;
+              wait.commit();
+            }
           }
           if (interrupted) {
             Thread.currentThread().interrupt();
@@ -781,14 +819,32 @@ public final class Gil {
           maxWaitNanos = waited;
         }
       }
+      GilWaitEvent wait = times.waitEvent;
+      if (wait != null) {
+        times.waitEvent = null;
+        wait.commit();
+      }
       // _ready: we now hold the GIL.
       times.holding = true;
       times.since = now;
       acquisitions++;
+      if (GilHoldEvent.PROBE.isEnabled()) {
+        GilHoldEvent hold = new GilHoldEvent();
+        hold.gil = jfrName;
+        hold.begin();
+        times.holdEvent = hold;
+      }
       if (!freeThreaded) {
         locked = true;
         holder = ts;
         if (lastHolder != ts) {
+          if (lastHolder != null && GilSwitchEvent.PROBE.isEnabled()) {
+            GilSwitchEvent switched = new GilSwitchEvent();
+            switched.gil = jfrName;
+            switched.previous = lastHolder.thread.getName();
+            switched.previousId = lastHolder.threadId;
+            switched.commit();
+          }
           lastHolder = ts;
           switchNumber++;
         }
@@ -835,15 +891,35 @@ public final class Gil {
       times.holding = false;
       times.heldNanos += now - times.since;
       totalHeldNanos += now - times.since;
-      if (forced) { // at a checkpoint; takeGil counts the wait from here
-        times.yielding = true;
-        times.since = now;
-      } else if (willRetake) { // entering releasing(..)
-        times.releasing = true;
-        times.since = now;
+      GilHoldEvent hold = times.holdEvent;
+      if (hold != null) {
+        times.holdEvent = null;
+        hold.commit();
       }
       if (trace != null) {
         trace.record(GilTrace.Kind.RELEASED, ts.thread, now);
+      }
+      if (forced) { // at a checkpoint; takeGil counts the wait from here
+        times.yielding = true;
+        times.since = now;
+        if (trace != null) {
+          trace.record(GilTrace.Kind.FORCED_SWITCH, ts.thread, now);
+        }
+        if (GilWaitEvent.PROBE.isEnabled()) {
+          times.waitEvent = beginWait(true);
+        }
+      } else if (willRetake) { // entering releasing(..)
+        times.releasing = true;
+        times.since = now;
+        if (trace != null) {
+          trace.record(GilTrace.Kind.RELEASING, ts.thread, now);
+        }
+        if (GilReleasedEvent.PROBE.isEnabled()) {
+          GilReleasedEvent released = new GilReleasedEvent();
+          released.gil = jfrName;
+          released.begin();
+          times.releasedEvent = released;
+        }
       }
       if (freeThreaded) {
         return;
@@ -868,6 +944,15 @@ public final class Gil {
     }
   }
 
+  /** Begins a Flight Recorder wait event of this Gil. */
+  private GilWaitEvent beginWait(boolean afterForcedDrop) {
+    GilWaitEvent wait = new GilWaitEvent();
+    wait.gil = jfrName;
+    wait.afterForcedDrop = afterForcedDrop;
+    wait.begin();
+    return wait;
+  }
+
   /** Returns the current thread's times under this Gil. Called under mutex, by that thread. */
   private ThreadTimes times(ThreadState ts) {
     ThreadTimes times = ts.times;
@@ -888,6 +973,13 @@ public final class Gil {
       dropRequests++;
       if (trace != null) {
         trace.record(GilTrace.Kind.DROP_REQUESTED, requester.thread, System.nanoTime());
+      }
+      if (GilDropRequestEvent.PROBE.isEnabled()) {
+        GilDropRequestEvent request = new GilDropRequestEvent();
+        request.gil = jfrName;
+        ThreadState h = holder;
+        request.holder = h == null ? "" : h.thread.getName();
+        request.commit();
       }
     }
   }
