@@ -1,6 +1,7 @@
 package io.github.gilpatterns.queue;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import io.github.gilpatterns.jfr.JoinableQueueJoinEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -1422,6 +1423,14 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
         if (timed && nanos <= 0L) {
             return false;
         }
+        @Nullable JoinableQueueJoinEvent event = null;
+        if (JoinableQueueJoinEvent.PROBE.isEnabled()) {
+            event = new JoinableQueueJoinEvent();
+            event.unfinishedAtStart = unfinished(false);
+            event.termination = andShutdown;
+            event.begin();
+        }
+        boolean completed = false;
         final ReentrantLock lock = joinLock;
         lock.lockInterruptibly();
         try {
@@ -1436,12 +1445,17 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
                         nanos = allTasksDone.awaitNanos(nanos);
                     }
                 }
+                completed = true;
                 return true;
             } finally {
                 joiners--;
             }
         } finally {
             lock.unlock();
+            if (event != null) {
+                event.completed = completed;
+                event.commit();
+            }
         }
     }
 
