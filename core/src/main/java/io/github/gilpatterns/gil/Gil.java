@@ -97,6 +97,14 @@ import org.jspecify.annotations.Nullable;
  * without it) and, when {@linkplain Builder#trace(boolean) built with a trace}, a
  * {@link #trace()}: {@code Gil.builder().freeThreaded(true).trace(true).build()}.
  *
+ * <p><b>Observing.</b> A trace opens in Perfetto ({@link GilTrace#toChromeTraceJson()}) and
+ * sums to a {@code gil_load}-style share of time per thread ({@link GilLoad#of(GilTrace)}).
+ * Under a JDK Flight Recorder recording every {@code Gil}, traced or not, also commits the
+ * events {@code io.github.gilpatterns.GilHold}, {@code GilWait} and {@code GilReleased} (with
+ * durations), {@code GilSwitch} and {@code GilDropRequest}, which JDK Mission Control shows
+ * and {@link GilLoad#fromRecording(java.nio.file.Path)} sums; without a recording they cost
+ * nothing, and {@link #checkpoint()} never touches them.
+ *
  * <p>Sample usage: two threads computing {@code fib(40)} share one GIL, as two CPython
  * threads would, and take about twice as long as free-threaded on two free cores (one
  * {@code fib(40)} lasts about a second, long enough for the JIT to have compiled it: a run
@@ -135,6 +143,7 @@ import org.jspecify.annotations.Nullable;
  * @see GilExecutor
  * @see GilStats
  * @see GilTrace
+ * @see GilLoad
  */
 public final class Gil {
   /*
