@@ -12,8 +12,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable snapshot of a {@link Gil}'s trace: who took the GIL, who dropped it and who
- * asked for it, when, oldest first. Returned by {@link Gil#trace()} for a GIL built with
+ * An immutable snapshot of a {@link Gil}'s trace: who took the GIL, who dropped it (and
+ * why: on request at a checkpoint, to run inside {@code releasing}, or for good), who began to
+ * wait for it and who asked for it, when, oldest first. Returned by {@link Gil#trace()} for a GIL built with
  * {@link Gil.Builder#trace(boolean) trace(true)}; the GIL keeps only the most recent
  * {@link Gil.Builder#traceCapacity(int) capacity} events, and {@link #lostEvents()} says
  * how many older ones were overwritten.

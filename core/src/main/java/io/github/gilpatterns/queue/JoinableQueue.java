@@ -116,6 +116,12 @@ import org.jspecify.annotations.Nullable;
  * queue.shutdown();                   // the workers exit
  * }</pre>
  *
+ * <p><b>Flight Recorder.</b> Under a JDK Flight Recorder recording that enables it, a
+ * {@link #join()} (or {@code awaitTermination}) that has to wait commits an
+ * {@code io.github.gilpatterns.JoinableQueueJoin} event: the wait as its duration, the
+ * unfinished tasks when it began, and whether it ended with none left. A join that returns at
+ * once commits nothing.
+ *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to placing an object into a
  * {@code JoinableQueue} happen-before actions subsequent to the access or removal of that
  * object from the queue in another thread; actions in a thread prior to calling

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.github.gilpatterns.jfr.OwnerMessageEvent;
+import io.github.gilpatterns.jfr.OwnerParkEvent;
+import io.github.gilpatterns.jfr.OwnerUnparkEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -106,6 +109,16 @@ class OwnerRecordingTest {
     assertTrue(byType.get("OwnerPark").stream()
         .allMatch(e -> e.getThread().getJavaName().equals("recorded")));
     assertTrue(byType.get("OwnerMailbox").stream().anyMatch(e -> e.getLong("depth") > 100));
+  }
+
+  @Test
+  void aDefaultRecordingLeavesOutTheEventPerMessageOnly() throws Exception {
+    try (Recording recording = new Recording(Configuration.getConfiguration("default"))) {
+      recording.start();
+      assertFalse(OwnerMessageEvent.PROBE.isEnabled(), "one event per message is opt-in");
+      assertTrue(OwnerParkEvent.PROBE.isEnabled());
+      assertTrue(OwnerUnparkEvent.PROBE.isEnabled());
+    }
   }
 
   @Test
