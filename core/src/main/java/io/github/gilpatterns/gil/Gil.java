@@ -808,6 +808,9 @@ public final class Gil {
           waiters--;
           if (!acquired) {
             abandonWait();
+            if (trace != null) {
+              trace.record(GilTrace.Kind.WAIT_ABANDONED, ts.thread, System.nanoTime());
+            }
             GilWaitEvent wait = times.waitEvent;
             if (wait != null) { // an interrupted acquire(): the wait ends without the GIL
               times.waitEvent = null;

@@ -54,7 +54,8 @@ public final class GilTrace {
     DROP_REQUESTED,
     /**
      * A thread found the GIL held and began to wait for it (in {@code acquire}, or taking
-     * it back after {@code releasing}); its next {@link #ACQUIRED} ends the wait.
+     * it back after {@code releasing}); its next {@link #ACQUIRED}, or
+     * {@link #WAIT_ABANDONED}, ends the wait.
      */
     WAITING,
     /**
@@ -68,7 +69,12 @@ public final class GilTrace {
      * {@code Gil.sleep}: recorded right after its {@link #RELEASED}, at the same instant.
      * It runs released until its next {@link #WAITING} or {@link #ACQUIRED}.
      */
-    RELEASING
+    RELEASING,
+    /**
+     * A waiting thread gave up without the GIL: its {@code acquire} was interrupted. It
+     * neither holds nor waits from then on.
+     */
+    WAIT_ABANDONED
   }
 
   /**
@@ -308,6 +314,7 @@ public final class GilTrace {
           next = State.RELEASED;
           break;
         case RELEASED:
+        case WAIT_ABANDONED:
           next = null;
           break;
         default: // DROP_REQUESTED: the requester keeps waiting

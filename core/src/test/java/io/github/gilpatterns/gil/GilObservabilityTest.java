@@ -143,6 +143,42 @@ class GilObservabilityTest {
   }
 
   @Test
+  void anInterruptedAcquireEndsItsWaitingSliceWhenItGivesUp() throws Exception {
+    Gil gil = Gil.builder().trace(true).build();
+    gil.acquire();
+    try {
+      TestSupport.Worker waiter = start("waiter", () -> {
+        try {
+          gil.acquire();
+          gil.release();
+          return "acquired";
+        } catch (InterruptedException expected) {
+          return "interrupted";
+        }
+      });
+      TestSupport.awaitCondition("the waiter waits", () -> gil.waiters() == 1);
+      waiter.thread.interrupt();
+      assertEquals("interrupted", waiter.join());
+    } finally {
+      gil.release();
+    }
+    List<Map<String, Object>> events = traceEvents(gil.trace().toChromeTraceJson());
+    BigDecimal waiterTid = phase(events, "M").stream()
+        .filter(e -> e.get("args") instanceof Map && "waiter".equals(((Map<?, ?>) e.get("args"))
+            .get("name"))).map(e -> num(e, "tid")).findFirst().orElseThrow();
+    List<Map<String, Object>> slices = phase(events, "X");
+    Map<String, Object> wait = slices.stream().filter(e -> waiterTid.equals(num(e, "tid")))
+        .collect(Collectors.toList()).get(0);
+    assertEquals("waiting for GIL", wait.get("name"));
+    assertEquals(1, slices.stream().filter(e -> waiterTid.equals(num(e, "tid"))).count());
+    Map<String, Object> hold = slices.stream().filter(e -> !waiterTid.equals(num(e, "tid")))
+        .findFirst().orElseThrow();
+    assertTrue(num(wait, "ts").add(num(wait, "dur"))
+        .compareTo(num(hold, "ts").add(num(hold, "dur"))) < 0,
+        "the wait ends when the waiter gives up, before the holder releases: " + slices);
+  }
+
+  @Test
   void threadNamesAreEscapedAndReadBackUnchanged() throws Exception {
     Gil gil = Gil.builder().trace(true).build();
     String name = "q\"uote \\ back\nslash\ttab \u0001 \u00e9 \ud83d\ude00 \ud800";
