@@ -66,8 +66,8 @@ public final class GilHandoffLatency {
             }
           }
           break;
-        default:
-          throw new AssertionError(e);
+        default: // WAITING, FORCED_SWITCH, RELEASING: not part of either interval
+          break;
       }
     }
     System.out.printf(Locale.ROOT, "%s, %d CPU-bound threads with a checkpoint per loop, %.1f s, %s%n",

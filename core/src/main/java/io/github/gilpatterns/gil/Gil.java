@@ -1,6 +1,11 @@
 package io.github.gilpatterns.gil;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import io.github.gilpatterns.jfr.GilDropRequestEvent;
+import io.github.gilpatterns.jfr.GilHoldEvent;
+import io.github.gilpatterns.jfr.GilReleasedEvent;
+import io.github.gilpatterns.jfr.GilSwitchEvent;
+import io.github.gilpatterns.jfr.GilWaitEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -92,6 +97,14 @@ import org.jspecify.annotations.Nullable;
  * without it) and, when {@linkplain Builder#trace(boolean) built with a trace}, a
  * {@link #trace()}: {@code Gil.builder().freeThreaded(true).trace(true).build()}.
  *
+ * <p><b>Observing.</b> A trace opens in Perfetto ({@link GilTrace#toChromeTraceJson()}) and
+ * sums to a {@code gil_load}-style share of time per thread ({@link GilLoad#of(GilTrace)}).
+ * Under a JDK Flight Recorder recording every {@code Gil}, traced or not, also commits the
+ * events {@code io.github.gilpatterns.GilHold}, {@code GilWait} and {@code GilReleased} (with
+ * durations), {@code GilSwitch} and {@code GilDropRequest}, which JDK Mission Control shows
+ * and {@link GilLoad#fromRecording(java.nio.file.Path)} sums; without a recording they cost
+ * nothing, and {@link #checkpoint()} never touches them.
+ *
  * <p>Sample usage: two threads computing {@code fib(40)} share one GIL, as two CPython
  * threads would, and take about twice as long as free-threaded on two free cores (one
  * {@code fib(40)} lasts about a second, long enough for the JIT to have compiled it: a run
@@ -130,6 +143,7 @@ import org.jspecify.annotations.Nullable;
  * @see GilExecutor
  * @see GilStats
  * @see GilTrace
+ * @see GilLoad
  */
 public final class Gil {
   /*
@@ -154,6 +168,13 @@ public final class Gil {
    *   (maintained on the 0->1 and 1->0 transitions of each Gil's `dropRequest`, under that
    *   Gil's mutex). Only when it is non-zero does checkpoint() look up the thread's state
    *   (ThreadLocal) and that Gil's own volatile `dropRequest`.
+   *
+   * Flight Recorder. takeGil() and dropGil() also begin and commit the JFR events of the
+   * package io.github.gilpatterns.jfr (hold, wait, released, switch, drop request), under
+   * the mutex, where the statistics are kept; each first asks its type's static PROBE
+   * isEnabled(), so without a recording nothing is allocated. checkpoint()'s fast path
+   * does not touch them. An event begun while its type was enabled is committed if the type
+   * still is (commit() checks).
    *
    * Cost model of checkpoint(): nobody waiting anywhere in the JVM -> one volatile load
    * of a static field and a not-taken branch (on x86 and AArch64 a plain load that the
@@ -232,6 +253,8 @@ public final class Gil {
   /** Per-thread record (CPython's PyThreadState, for GIL purposes). Accessed only by its thread. */
   static final class ThreadState {
     final Thread thread = Thread.currentThread();
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
+    final long threadId = thread.getId();
     /** The Gil this thread holds, or null. */
     @Nullable Gil gil;
     /** Hold count of {@link #gil}; 0 when {@code gil} is null. */
@@ -264,6 +287,10 @@ public final class Gil {
      */
     boolean yielding;
     long since;
+    // JDK Flight Recorder events in progress, begun only while a recording enables their type.
+    @Nullable GilHoldEvent holdEvent;
+    @Nullable GilWaitEvent waitEvent;
+    @Nullable GilReleasedEvent releasedEvent;
 
     @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
     ThreadTimes(Gil owner, Thread thread) {
@@ -302,6 +329,8 @@ public final class Gil {
   /** Every thread that ever took this Gil, by thread id, in the order they first took it. */
   private final Map<Long, ThreadTimes> timesByThread = new LinkedHashMap<>();
   private final GilTrace.@Nullable Recorder trace; // null when tracing is off
+  /** This Gil's name in Flight Recorder events: {@code Gil@} and its identity hash. */
+  private final String jfrName = "Gil@" + Integer.toHexString(System.identityHashCode(this));
 
   /** Written under mutex, read without it by the holder at its checkpoints. */
   private volatile boolean dropRequest;
@@ -749,12 +778,25 @@ public final class Gil {
       if (backFromReleasing) {
         times.releasing = false;
         times.releasedNanos += now - times.since;
+        GilReleasedEvent released = times.releasedEvent;
+        if (released != null) {
+          times.releasedEvent = null;
+          released.commit();
+        }
       }
       // After a forced drop, the wait began at the drop: it includes the forced-switch wait.
       boolean waiting = times.yielding;
       long start = waiting ? times.since : now;
       times.yielding = false;
       if (locked) {
+        if (!waiting) {
+          if (trace != null) {
+            trace.record(GilTrace.Kind.WAITING, ts.thread, now);
+          }
+          if (GilWaitEvent.PROBE.isEnabled()) {
+            times.waitEvent = beginWait(false);
+          }
+        }
         waiting = true;
         boolean interrupted = false;
         boolean acquired = false;
@@ -795,6 +837,14 @@ public final class Gil {
           }
           if (!acquired) {
             abandonWait();
+            if (trace != null) {
+              trace.record(GilTrace.Kind.WAIT_ABANDONED, ts.thread, System.nanoTime());
+            }
+            GilWaitEvent wait = times.waitEvent;
+            if (wait != null) { // an interrupted acquire(): the wait ends without the GIL
+              times.waitEvent = null;
+              wait.commit();
+            }
           }
           if (interrupted) {
             Thread.currentThread().interrupt();
@@ -810,14 +860,32 @@ public final class Gil {
           maxWaitNanos = waited;
         }
       }
+      GilWaitEvent wait = times.waitEvent;
+      if (wait != null) {
+        times.waitEvent = null;
+        wait.commit();
+      }
       // _ready: we now hold the GIL.
       times.holding = true;
       times.since = now;
       acquisitions++;
+      if (GilHoldEvent.PROBE.isEnabled()) {
+        GilHoldEvent hold = new GilHoldEvent();
+        hold.gil = jfrName;
+        hold.begin();
+        times.holdEvent = hold;
+      }
       if (!freeThreaded) {
         locked = true;
         holder = ts;
         if (lastHolder != ts) {
+          if (lastHolder != null && GilSwitchEvent.PROBE.isEnabled()) {
+            GilSwitchEvent switched = new GilSwitchEvent();
+            switched.gil = jfrName;
+            switched.previous = lastHolder.thread.getName();
+            switched.previousId = lastHolder.threadId;
+            switched.commit();
+          }
           lastHolder = ts;
           switchNumber++;
         }
@@ -864,15 +932,35 @@ public final class Gil {
       times.holding = false;
       times.heldNanos += now - times.since;
       totalHeldNanos += now - times.since;
-      if (forced) { // at a checkpoint; takeGil counts the wait from here
-        times.yielding = true;
-        times.since = now;
-      } else if (willRetake) { // entering releasing(..)
-        times.releasing = true;
-        times.since = now;
+      GilHoldEvent hold = times.holdEvent;
+      if (hold != null) {
+        times.holdEvent = null;
+        hold.commit();
       }
       if (trace != null) {
         trace.record(GilTrace.Kind.RELEASED, ts.thread, now);
+      }
+      if (forced) { // at a checkpoint; takeGil counts the wait from here
+        times.yielding = true;
+        times.since = now;
+        if (trace != null) {
+          trace.record(GilTrace.Kind.FORCED_SWITCH, ts.thread, now);
+        }
+        if (GilWaitEvent.PROBE.isEnabled()) {
+          times.waitEvent = beginWait(true);
+        }
+      } else if (willRetake) { // entering releasing(..)
+        times.releasing = true;
+        times.since = now;
+        if (trace != null) {
+          trace.record(GilTrace.Kind.RELEASING, ts.thread, now);
+        }
+        if (GilReleasedEvent.PROBE.isEnabled()) {
+          GilReleasedEvent released = new GilReleasedEvent();
+          released.gil = jfrName;
+          released.begin();
+          times.releasedEvent = released;
+        }
       }
       if (freeThreaded) {
         return;
@@ -895,6 +983,15 @@ public final class Gil {
     } finally {
       mutex.unlock();
     }
+  }
+
+  /** Begins a Flight Recorder wait event of this Gil. */
+  private GilWaitEvent beginWait(boolean afterForcedDrop) {
+    GilWaitEvent wait = new GilWaitEvent();
+    wait.gil = jfrName;
+    wait.afterForcedDrop = afterForcedDrop;
+    wait.begin();
+    return wait;
   }
 
   /** Returns the current thread's times under this Gil. Called under mutex, by that thread. */
@@ -926,6 +1023,13 @@ public final class Gil {
       dropRequests++;
       if (trace != null) {
         trace.record(GilTrace.Kind.DROP_REQUESTED, requester.thread, System.nanoTime());
+      }
+      if (GilDropRequestEvent.PROBE.isEnabled()) {
+        GilDropRequestEvent request = new GilDropRequestEvent();
+        request.gil = jfrName;
+        ThreadState h = holder;
+        request.holder = h == null ? "" : h.thread.getName();
+        request.commit();
       }
     }
   }

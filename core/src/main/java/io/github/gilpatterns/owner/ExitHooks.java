@@ -46,6 +46,11 @@ final class ExitHooks {
     LIVE.remove(core);
   }
 
+  /** The owners whose threads are live now (weakly consistent, as the set's iterator is). */
+  static Iterable<SerialCore<?>> live() {
+    return LIVE;
+  }
+
   /** The shutdown hook's body: drain the owners that asked for it, then report the rest. */
   private static void runAtExit() {
     List<SerialCore<?>> live = new ArrayList<>(LIVE);

@@ -99,6 +99,15 @@ import org.jspecify.annotations.Nullable;
  *   long count = counter.ask(c -> c.count).get();  // 10
  * }}</pre>
  *
+ * <p><b>Flight Recorder.</b> Under a JDK Flight Recorder recording that enables them, an owner
+ * commits {@code io.github.gilpatterns.OwnerMessage} per message (its run as the duration, and
+ * {@code queued}: how long it waited in the mailbox), {@code OwnerPark} while its thread parks
+ * on an empty mailbox, {@code OwnerUnpark} when a sender wakes it, and a periodic
+ * {@code OwnerMailbox} sample of its depth. Without a recording a send reads no clock and
+ * allocates nothing more. {@code OwnerMessage} is off unless the recording's settings turn it
+ * on: while it is on each send also allocates the stamp that carries its instant and each
+ * message commits an event, which costs most of the {@code tell} throughput.
+ *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to sending a message with
  * {@code tell}, {@code tryTell} or {@code ask} <i>happen-before</i> that message runs on the owner
  * thread, and the actions of a message <i>happen-before</i> a successful return from

@@ -1,6 +1,9 @@
 package io.github.gilpatterns.owner;
 
 import com.google.common.util.concurrent.Uninterruptibles;
+import io.github.gilpatterns.jfr.OwnerMessageEvent;
+import io.github.gilpatterns.jfr.OwnerParkEvent;
+import io.github.gilpatterns.jfr.OwnerUnparkEvent;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -103,6 +106,16 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
    * shutdownNow() and logs how many there were. join() and awaitTermination() then throw
    * instead of reporting success.
    *
+   * Flight Recorder. Each event type of io.github.gilpatterns.jfr is asked through its static
+   * PROBE's isEnabled(), which the JIT folds to false while no recording has started. While
+   * OwnerMessage is enabled, send() puts a Stamped (the message and System.nanoTime()) in the
+   * mailbox instead of the message, so that the run loop can report how long it was queued;
+   * the run loop and takeAll() unwrap it before anything else sees the message, so handlers,
+   * asks and the leftovers of shutdownNow() only ever see what was sent. Without a recording a
+   * send stores the message itself and reads no clock. The park of the idle protocol and the
+   * unpark by a sender commit OwnerPark and OwnerUnpark; MailboxSamples commits the periodic
+   * OwnerMailbox event for every live owner.
+   *
    * Exit. A drainOnExit owner is shut down and waited for by the JVM shutdown hook of
    * ExitHooks; any other owner still running then is logged with the number of accepted
    * messages that had not run.
@@ -180,6 +193,7 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
 
   /** Starts the thread; called once, by the builder, right after construction. */
   final void startThread() {
+    MailboxSamples.registerIfRecording();
     ExitHooks.register(this);
     try {
       thread.start();
@@ -211,6 +225,9 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
    * @param nanos negative: wait as long as needed; zero: do not wait; positive: wait at most
    */
   final boolean send(M message, long nanos) throws InterruptedException {
+    if (OwnerMessageEvent.PROBE.isEnabled()) {
+      message = stamped(message);
+    }
     int outcome = mailbox.offer(message);
     if (outcome != Mailbox.OFFERED) {
       if (outcome == Mailbox.CLOSED) {
@@ -229,8 +246,36 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
     }
     if (ownerParked && OWNER_PARKED.compareAndSet(this, true, false)) {
       LockSupport.unpark(thread);
+      if (OwnerUnparkEvent.PROBE.isEnabled()) {
+        OwnerUnparkEvent unparked = new OwnerUnparkEvent();
+        unparked.owner = name;
+        unparked.commit();
+      }
     }
     return true;
+  }
+
+  /**
+   * A message sent while OwnerMessage events are enabled, with the instant it was sent; only
+   * the mailbox holds one (see "Flight Recorder" in the overview).
+   */
+  private static final class Stamped {
+    final Object message;
+    final long sentNanos = System.nanoTime();
+
+    Stamped(Object message) {
+      this.message = message;
+    }
+  }
+
+  @SuppressWarnings("unchecked") // only the mailbox holds it, and unstamped() unwraps it
+  private static <M> M stamped(M message) {
+    return (M) new Stamped(message);
+  }
+
+  @SuppressWarnings("unchecked") // a Stamped holds an M
+  private static <M> M unstamped(M message) {
+    return message instanceof Stamped ? (M) ((Stamped) message).message : message;
   }
 
   /** Slow path: a bounded mailbox is full and the caller is willing to wait. */
@@ -527,7 +572,11 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
       while ((rs = runState) < STOP && n < BATCH && (message = mailbox.relaxedPoll()) != null) {
         n++;
         Thread.interrupted(); // clear a stray interrupt, as ThreadPoolExecutor workers do
-        runOne(message);
+        if (message instanceof Stamped || OwnerMessageEvent.PROBE.isEnabled()) {
+          message = runRecorded(message);
+        } else {
+          runOne(message);
+        }
         processedSlot.lazySet(PROCESSED, ++processed);
         if (message instanceof Ask) {
           completeAsk((Ask<?, ?>) message, message); // after the count: get() sees it counted
@@ -559,6 +608,20 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
       }
       idle();
     }
+  }
+
+  /** Runs a message inside an OwnerMessage event; returns the message without its stamp. */
+  private M runRecorded(M message) {
+    OwnerMessageEvent event = new OwnerMessageEvent();
+    event.owner = name;
+    M unwrapped = unstamped(message);
+    if (unwrapped != message) {
+      event.queued = Math.max(0L, System.nanoTime() - ((Stamped) message).sentNanos);
+    }
+    event.begin();
+    runOne(unwrapped);
+    event.commit();
+    return unwrapped;
   }
 
   private void runOne(M message) {
@@ -630,7 +693,15 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
     try {
       if (mailbox.isEmpty() && runState == RUNNING) {
         Thread.interrupted(); // a stray interrupt would make park return at once, forever
-        LockSupport.park(this);
+        if (OwnerParkEvent.PROBE.isEnabled()) {
+          OwnerParkEvent parked = new OwnerParkEvent();
+          parked.owner = name;
+          parked.begin();
+          LockSupport.park(this);
+          parked.commit();
+        } else {
+          LockSupport.park(this);
+        }
       }
     } finally {
       ownerParked = false;
@@ -668,7 +739,7 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
     List<M> taken = new ArrayList<>();
     M message;
     while ((message = mailbox.poll()) != null) {
-      taken.add(message);
+      taken.add(unstamped(message));
     }
     return taken;
   }

@@ -55,6 +55,10 @@ import org.jspecify.annotations.Nullable;
  *   log.join();                                // every write so far has run
  * }}</pre>
  *
+ * <p><b>Flight Recorder.</b> A serial executor commits the same events as an {@link Owner},
+ * named after its thread: {@code io.github.gilpatterns.OwnerMessage} per task (run and time
+ * queued), {@code OwnerPark}, {@code OwnerUnpark} and the periodic {@code OwnerMailbox}.
+ *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to submitting a task
  * <i>happen-before</i> the task runs, and the task's actions <i>happen-before</i> the next task
  * runs, a successful return from {@code join()} in a thread that called it after the submission,

@@ -1,6 +1,7 @@
 package io.github.gilpatterns.queue;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import io.github.gilpatterns.jfr.JoinableQueueJoinEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -114,6 +115,12 @@ import org.jspecify.annotations.Nullable;
  * queue.join();                       // every file has been processed
  * queue.shutdown();                   // the workers exit
  * }</pre>
+ *
+ * <p><b>Flight Recorder.</b> Under a JDK Flight Recorder recording that enables it, a
+ * {@link #join()} (or {@code awaitTermination}) that has to wait commits an
+ * {@code io.github.gilpatterns.JoinableQueueJoin} event: the wait as its duration, the
+ * unfinished tasks when it began, and whether it ended with none left. A join that returns at
+ * once commits nothing.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to placing an object into a
  * {@code JoinableQueue} happen-before actions subsequent to the access or removal of that
@@ -1422,6 +1429,14 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
         if (timed && nanos <= 0L) {
             return false;
         }
+        @Nullable JoinableQueueJoinEvent event = null;
+        if (JoinableQueueJoinEvent.PROBE.isEnabled()) {
+            event = new JoinableQueueJoinEvent();
+            event.unfinishedAtStart = unfinished(false);
+            event.termination = andShutdown;
+            event.begin();
+        }
+        boolean completed = false;
         final ReentrantLock lock = joinLock;
         lock.lockInterruptibly();
         try {
@@ -1436,12 +1451,17 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
                         nanos = allTasksDone.awaitNanos(nanos);
                     }
                 }
+                completed = true;
                 return true;
             } finally {
                 joiners--;
             }
         } finally {
             lock.unlock();
+            if (event != null) {
+                event.completed = completed;
+                event.commit();
+            }
         }
     }
 

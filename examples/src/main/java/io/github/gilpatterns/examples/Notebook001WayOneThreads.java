@@ -1,7 +1,6 @@
 package io.github.gilpatterns.examples;
 
 import io.github.gilpatterns.gil.Gil;
-import io.github.gilpatterns.gil.GilTrace;
 import io.github.gilpatterns.join.Threads;
 import io.github.gilpatterns.owner.Owner;
 import io.github.gilpatterns.patterns.CounterManager;
@@ -270,10 +269,9 @@ public final class Notebook001WayOneThreads implements Notebook {
         s.block(strip(out, 90));
         double perRunMs = seconds * 1e3 / Math.max(1, runs.size());
         s.value("mean time per run, GIL (ms)", perRunMs, "%.1f", "switch interval 5 ms");
-        GilTrace trace = gil.trace();
-        s.plot("001-gil-timeline", new Plots.Timeline(
+        s.gilTimeline("001-gil-timeline",
             String.format("Notebook 001: who held the GIL, two threads writing '_' and '*' in fibonacci(%d)", n),
-            trace), trace.renderTimeline(90));
+            gil.trace());
         Gil free = Gil.freeThreaded();
         String freeOut = superExpensiveWithMessages(free, n);
         List<long[]> freeRuns = runs(freeOut);

@@ -159,9 +159,9 @@ public final class Notebook003OvercomingThreads implements Notebook {
 
       Gil traced = Gil.builder().trace(true).build();
       threadedOnce(traced, csv, Read.TEXT_GIL_HELD);
-      s.plot("003-gil-timeline-read", new Plots.Timeline(
+      s.gilTimeline("003-gil-timeline-read",
           "Notebook 003: who held the GIL while two threads read Emails.csv (decode holds the GIL)",
-          traced.trace()), traced.trace().renderTimeline(90));
+          traced.trace());
       s.say("The raw reads (no GIL) overlap; each decode holds the GIL from start to end, one after the other.");
     } finally {
       deleteTree(dir);

@@ -434,8 +434,11 @@ final class Plots {
               holds.get(r).add(new double[] {(since - t0) / 1e6, ms});
             }
             break;
-          default:
+          case DROP_REQUESTED:
             requests.get(r).add(ms);
+            break;
+          default: // waits, forced switches and releasing: the hold intervals say enough
+            break;
         }
       }
       for (Map.Entry<Long, Long> open : openSince.entrySet()) {

@@ -1,5 +1,7 @@
 package io.github.gilpatterns.examples;
 
+import io.github.gilpatterns.gil.GilLoad;
+import io.github.gilpatterns.gil.GilTrace;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -232,6 +234,33 @@ final class Session {
     plots.addAll(written);
     for (Path p : written) {
       out.println("  plot: " + p);
+    }
+    return written;
+  }
+
+  /**
+   * Shows a GIL's trace: plots its timeline (as {@link #plot} does), prints the per-thread
+   * load as CPython's {@code gil_load} would, and, if plots are on, writes the trace beside
+   * the plot as Chrome trace-event JSON ({@code stem.json}), which Perfetto opens.
+   *
+   * @return the files written (empty if plots are off)
+   */
+  List<Path> gilTimeline(String stem, String title, GilTrace trace) {
+    List<Path> written = new ArrayList<>(plot(stem, new Plots.Timeline(title, trace),
+        trace.renderTimeline(90)));
+    out.print(indent(GilLoad.of(trace).toString()));
+    if (plotDir == null) {
+      return written;
+    }
+    Path json = plotDir.resolve(stem + ".json");
+    try {
+      Files.createDirectories(plotDir);
+      Files.writeString(json, trace.toChromeTraceJson());
+      written.add(json);
+      plots.add(json);
+      out.println("  trace: " + json + " (open it in https://ui.perfetto.dev)");
+    } catch (IOException e) {
+      out.println("  (trace not written: " + e + ")");
     }
     return written;
   }

@@ -181,6 +181,7 @@ class NotebooksTest {
     assertEquals(10, figure(out, "final count with Owner"));
     assertEquals(1, figure(out, "jobs printed whole and in count order with Owner"));
     assertPlots("001-gil-timeline", "001-amdahl-speedup", "001-amdahl-wall-time");
+    assertGilTrace(out, "001-gil-timeline");
   }
 
   @Test
@@ -202,6 +203,7 @@ class NotebooksTest {
     assertTrue(out.contains("invokestatic") && out.contains("Gil.checkpoint"), "javap shows the checkpoint call");
     assertTrue(figure(out, "javap bytecode lines shown") >= 20);
     assertPlots("003-gil-timeline-read");
+    assertGilTrace(out, "003-gil-timeline-read");
     try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       // the generated file lives in a temporary directory that is deleted afterwards
       assertFalse(tmp.anyMatch(p -> p.getFileName().toString().startsWith("gilpatterns-emails")
@@ -280,6 +282,19 @@ class NotebooksTest {
   }
 
   // ---------------------------------------------------------------- plots
+
+  /**
+   * The trace JSON beside a GIL timeline (core's tests parse the format in full) and the
+   * gil_load-style summary printed under it.
+   */
+  private static void assertGilTrace(String out, String stem) throws Exception {
+    String json = Files.readString(plots.resolve(stem + ".json"));
+    assertTrue(json.startsWith("{\"traceEvents\":[") && json.trim().endsWith("}}"), json);
+    assertTrue(json.contains("\"name\":\"thread_name\"") && json.contains("\"ph\":\"X\""), json);
+    assertTrue(out.contains("trace: " + plots.resolve(stem + ".json")), out);
+    assertTrue(out.matches("(?s).*GIL load over [0-9.]+ ms \\(share of wall time per thread\\)\n"
+        + " +thread +held +waiting +released\n.*"), out);
+  }
 
   private static void assertPlots(String... stems) throws Exception {
     for (String stem : stems) {
