@@ -17,6 +17,9 @@ import jdk.jfr.StackTrace;
 @Description("The event thread asked the holder of an emulated GIL to drop it")
 @StackTrace(false)
 public final class GilDropRequestEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public GilDropRequestEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final GilDropRequestEvent PROBE = new GilDropRequestEvent();
 

@@ -14,6 +14,9 @@ import jdk.jfr.StackTrace;
 @Description("The event thread held an emulated GIL for the event's duration")
 @StackTrace(false)
 public final class GilHoldEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public GilHoldEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final GilHoldEvent PROBE = new GilHoldEvent();
 

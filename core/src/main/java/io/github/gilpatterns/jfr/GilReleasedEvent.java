@@ -17,6 +17,9 @@ import jdk.jfr.StackTrace;
 @Description("The event thread ran a blocking call without its emulated GIL")
 @StackTrace(false)
 public final class GilReleasedEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public GilReleasedEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final GilReleasedEvent PROBE = new GilReleasedEvent();
 

@@ -14,6 +14,9 @@ import jdk.jfr.StackTrace;
 @Description("The event thread took an emulated GIL that another thread held last")
 @StackTrace(false)
 public final class GilSwitchEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public GilSwitchEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final GilSwitchEvent PROBE = new GilSwitchEvent();
 

@@ -17,6 +17,9 @@ import jdk.jfr.StackTrace;
 @Description("The event thread waited for an emulated GIL for the event's duration")
 @StackTrace(false)
 public final class GilWaitEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public GilWaitEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final GilWaitEvent PROBE = new GilWaitEvent();
 

@@ -18,6 +18,9 @@ import jdk.jfr.StackTrace;
 @Description("The event thread waited for a JoinableQueue's unfinished tasks to reach zero")
 @StackTrace(false)
 public final class JoinableQueueJoinEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public JoinableQueueJoinEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final JoinableQueueJoinEvent PROBE = new JoinableQueueJoinEvent();
 

@@ -16,6 +16,9 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 @Period("1 s")
 public final class OwnerMailboxEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public OwnerMailboxEvent() {}
+
   /** The owner's name (its thread's name). */
   @Label("Owner")
   public String owner = "";

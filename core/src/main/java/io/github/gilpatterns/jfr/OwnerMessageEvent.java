@@ -26,6 +26,9 @@ import jdk.jfr.Timespan;
 @Description("An owner thread ran one message; queued is how long the message waited first")
 @StackTrace(false)
 public final class OwnerMessageEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public OwnerMessageEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final OwnerMessageEvent PROBE = new OwnerMessageEvent();
 

@@ -14,6 +14,9 @@ import jdk.jfr.StackTrace;
 @Description("An owner thread parked on an empty mailbox for the event's duration")
 @StackTrace(false)
 public final class OwnerParkEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public OwnerParkEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final OwnerParkEvent PROBE = new OwnerParkEvent();
 

@@ -14,6 +14,9 @@ import jdk.jfr.StackTrace;
 @Description("The event thread sent a message to a parked owner and woke its thread")
 @StackTrace(false)
 public final class OwnerUnparkEvent extends Event {
+  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
+  public OwnerUnparkEvent() {}
+
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final OwnerUnparkEvent PROBE = new OwnerUnparkEvent();
 
