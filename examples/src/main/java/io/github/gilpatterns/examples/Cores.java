@@ -51,6 +51,20 @@ final class Cores {
     };
   }
 
+  /**
+   * The fewest cores any run of two or more threads got: {@code got[i]} is what the run of
+   * {@code threads[i]} threads got.
+   */
+  static double least(int[] threads, double[] got) {
+    double least = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < threads.length; i++) {
+      if (threads[i] >= 2) {
+        least = Math.min(least, got[i]);
+      }
+    }
+    return least;
+  }
+
   /** The cores {@code threads} CPU-bound threads can use on this machine. */
   static int wanted(int threads) {
     return Math.min(threads, Runtime.getRuntime().availableProcessors());

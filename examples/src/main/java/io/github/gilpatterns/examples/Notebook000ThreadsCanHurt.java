@@ -190,13 +190,7 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
     boolean parallelShown = true;
     for (int m = 0; m < modes.length; m++) {
       if (modes[m] != Mode.GIL) {
-        double least = Double.POSITIVE_INFINITY; // over the runs of two threads or more
-        for (int i = 0; i < ks.length; i++) {
-          if (ks[i] >= 2) {
-            least = Math.min(least, got[m][i]);
-          }
-        }
-        parallelShown &= s.parallel("least of 2-8 threads, " + modes[m].label, least, 2,
+        parallelShown &= s.parallel("least of 2-8 threads, " + modes[m].label, Cores.least(ks, got[m]), 2,
             "whether " + modes[m].label + " threads use every core");
       }
     }

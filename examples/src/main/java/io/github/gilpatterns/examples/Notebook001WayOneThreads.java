@@ -402,12 +402,8 @@ public final class Notebook001WayOneThreads implements Notebook {
     boolean shown = true;
     for (int m = 0; m < modes.length; m++) {
       if (modes[m] != Mode.GIL) {
-        // The least free cores of its runs on two or more threads: one starved run flattens the curve.
-        double least = Double.POSITIVE_INFINITY;
-        for (int i = 1; i < ks.length; i++) {
-          least = Math.min(least, got[m][i]);
-        }
-        shown &= s.parallel("least of 2-8 threads, " + modes[m].label, least, 2,
+        // One starved run flattens the curve, so the least cores of the parallel runs decide.
+        shown &= s.parallel("least of 2-8 threads, " + modes[m].label, Cores.least(ks, got[m]), 2,
             "the speedup Amdahl's law predicts for " + modes[m].label + " threads");
       }
     }
