@@ -388,12 +388,14 @@ class TaskGroupTest {
   void anInterruptedCloseKeepsWaitingAndReassertsTheInterrupt() throws Exception {
     // The task ignores its cancellation until released; close() must not return before it
     // ends, even when the closing thread is interrupted meanwhile.
+    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean cleanedUp = new AtomicBoolean();
     TaskGroup group = group("stubborn");
     group.fork(() -> {
       try {
+        started.countDown();
         new CountDownLatch(1).await();
       } catch (InterruptedException e) {
         cancelled.countDown();
@@ -402,6 +404,8 @@ class TaskGroupTest {
       }
       return null;
     });
+    // A task cancelled before it starts never runs; this test is about one that is running.
+    assertTrue(started.await(10, SECONDS), "the task started");
     AtomicBoolean interruptedAfterClose = new AtomicBoolean();
     AtomicBoolean sawCleanup = new AtomicBoolean();
     Thread closer = ThreadMode.start("closer", () -> {
