@@ -104,12 +104,23 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not report progress of long runs on stderr.")
     boolean noProgress;
 
+    @Option(names = "--python", paramLabel = "PATH", defaultValue = "python3",
+        description = "The CPython interpreter that measures CPython's figures in the same sitting; default:"
+            + " ${DEFAULT-VALUE}. Without one, CPython's figures are a named reference run's.")
+    String python;
+
+    @Option(names = "--no-python", description = "Measure no CPython figures: show the reference run's.")
+    boolean noPython;
+
     Size size() {
       return full ? Size.FULL : size == null ? Size.FAST : size;
     }
 
-    Session session(PrintStream out) {
-      return new Session(out, size(), noPlots ? null : out().toAbsolutePath().normalize(), !noProgress);
+    /** A session printing to {@code out}; closing its CPython figures is the caller's. */
+    Session session(PrintStream out) throws InterruptedException {
+      CPythonFigures cpython = noPython ? CPythonFigures.reference("--no-python given")
+          : CPythonFigures.find(python, size().pick(1, 3, 5));
+      return new Session(out, size(), noPlots ? null : out().toAbsolutePath().normalize(), !noProgress, cpython);
     }
 
     private Path out() {
@@ -151,7 +162,7 @@ public final class Launcher implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       List<Object> targets = new ArrayList<>();
       for (String id : ids) {
         if (id.equalsIgnoreCase("patterns")) {
@@ -179,7 +190,7 @@ public final class Launcher implements Callable<Integer> {
     boolean notebooksOnly;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       List<Object> targets = new ArrayList<>(Notebooks.all());
       if (!notebooksOnly) {
         targets.addAll(PatternExamples.all());
@@ -193,11 +204,6 @@ public final class Launcher implements Callable<Integer> {
   static final class CompareCommand implements Callable<Integer> {
     @Mixin
     RunOptions options = new RunOptions();
-
-    @Option(names = "--python", paramLabel = "PATH", defaultValue = "python3",
-        description = "The CPython interpreter to measure; default: ${DEFAULT-VALUE}. Without one, the CPython"
-            + " column shows a named reference run.")
-    String python;
 
     @Option(names = "--repeats", paramLabel = "R", description = "Samples per figure on each side; default 5 (1 at"
         + " --size test).")
@@ -213,17 +219,11 @@ public final class Launcher implements Callable<Integer> {
       }
       PrintStream out = STREAMS.get()[0];
       Session session = options.session(out);
-      String[] why = new String[1];
-      CPython cpython = CPython.find(python, why);
-      if (cpython == null) {
-        out.println("No CPython to measure (" + why[0] + "; use --python PATH).");
-      }
-      try {
-        Compare.run(session, cpython, Compare.Sizes.of(options.size(), repeats));
-      } finally {
-        if (cpython != null) {
-          cpython.close();
+      try (CPythonFigures cpython = session.cpython()) {
+        if (!cpython.live()) {
+          out.println(cpython.banner());
         }
+        Compare.run(session, cpython.python(), Compare.Sizes.of(options.size(), repeats));
       }
       if (session.plotDir() != null) {
         out.printf(Locale.ROOT, "Plots: %d files in %s%n", session.plots().size(), session.plotDir());
@@ -233,10 +233,16 @@ public final class Launcher implements Callable<Integer> {
   }
 
   /** Runs notebooks and pattern examples in order; prints a summary and where the plots are. */
-  static int runAll(List<Object> targets, RunOptions options) {
+  static int runAll(List<Object> targets, RunOptions options) throws Exception {
+    Session session = options.session(STREAMS.get()[0]);
+    try (CPythonFigures cpython = session.cpython()) {
+      return runAll(targets, session);
+    }
+  }
+
+  private static int runAll(List<Object> targets, Session session) {
     PrintStream out = STREAMS.get()[0];
     PrintStream err = STREAMS.get()[1];
-    Session session = options.session(out);
     Map<String, Double> seconds = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     int failures = 0;

@@ -116,11 +116,6 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
         s.time(String.format("runthreads(%d) start() only, %d alive after", k, alive), startOnly[i],
             String.format("notebook %s", Session.human(Reference.NB000_START_ONLY[i])));
       }
-      for (int i = 1; i < startOnly.length; i++) {
-        int k = Reference.NB000_THREADS[i];
-        s.ratio(String.format("start-only time, %d threads / 1 thread", k), startOnly[i] / startOnly[0],
-            Reference.two(Reference.NB000_START_ONLY[i] / Reference.NB000_START_ONLY[0]), null);
-      }
       s.say("Each start() must wait for the busy GIL: the new thread asks, waits a 5 ms interval, the");
       s.say("holder drops it; then main asks for it back. So start-up time grows with the threads already");
       s.say("running, as in the notebook. Meanwhile %d of the %d fib(%d) threads are still computing:",
@@ -128,6 +123,16 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
       double joinAll = Measure.seconds(() -> gil.releasing(() -> Threads.joinAll(running)));
       s.time(String.format("joining the %d threads runthreads left running", running.size()), joinAll,
           String.format("that is %.1f x one fib", joinAll / once));
+      // CPython's runthreads, measured now (if an interpreter was found), once Java's threads have ended.
+      CPythonFigures.Figure[] cpStart = gil.releasing(() -> s.cpython().startOnlyRatios(s.cpythonFib(),
+          Reference.NB000_THREADS, Compare.REFERENCE_START));
+      for (int i = 1; i < startOnly.length; i++) {
+        int k = Reference.NB000_THREADS[i];
+        double ratio = startOnly[i] / startOnly[0];
+        s.ratio(String.format("start-only time, %d threads / 1 thread", k), ratio,
+            Reference.two(Reference.NB000_START_ONLY[i] / Reference.NB000_START_ONLY[0]),
+            cpStart[i].text(ratio, s.cpythonFib()));
+      }
     } finally {
       gil.release();
     }
@@ -141,6 +146,7 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
     double[][] wall = new double[modes.length][ks.length];
     double[][] ratio = new double[modes.length][ks.length];
     double[][] got = new double[modes.length][ks.length];
+    CPythonFigures.Figure[] cpython = new CPythonFigures.Figure[ks.length];
     try (Session.Progress p = s.progress("runthreads with join()", modes.length * ks.length)) {
       for (int m = 0; m < modes.length; m++) {
         for (int i = 0; i < ks.length; i++) {
@@ -151,6 +157,12 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
           wall[m][i] = Measure.threads(modes[m], ks[i], () -> fib(n));
           got[m][i] = window.cores();
           ratio[m][i] = wall[m][i] / base;
+          if (modes[m] == Mode.GIL) {
+            int cp = indexOf(Reference.CPYTHON_THREADS, ks[i]);
+            if (cp >= 0 || s.cpython().live()) {
+              cpython[i] = s.cpython().fibRatio(s.cpythonFib(), ks[i], cp < 0 ? Double.NaN : Reference.CPYTHON_FIB30[cp]);
+            }
+          }
           p.step();
         }
       }
@@ -162,9 +174,9 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
     }
     for (int m = 0; m < modes.length; m++) {
       for (int i = 0; i < ks.length; i++) {
-        int cp = indexOf(Reference.CPYTHON_THREADS, ks[i]);
         s.ratio(String.format("%d threads / one sequential fib, %s", ks[i], modes[m].label), ratio[m][i],
-            null, cp < 0 ? null : Reference.two(Reference.CPYTHON_FIB30[cp]) + " (3.11 GIL)");
+            null, modes[m] != Mode.GIL || cpython[i] == null ? null
+                : cpython[i].text(ratio[m][i], s.cpythonFib()));
       }
     }
     int cores = Runtime.getRuntime().availableProcessors();
@@ -183,6 +195,17 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
       chart.add(modes[m].label + " (start + join)", xs, wall[m], modes[m].marker);
     }
     chart.add("notebook's timing (start only), GIL", xs, startOnly, 'S');
+    List<Double> cpXs = new ArrayList<>();
+    List<Double> cpWall = new ArrayList<>();
+    for (int i = 0; i < ks.length; i++) {
+      if (cpython[i] != null) {
+        cpXs.add(xs[i]);
+        cpWall.add(cpython[i].value() * once);
+      }
+    }
+    chart.add(s.cpython().seriesName() + ", its ratio to one run x Java's one fib",
+        cpXs.stream().mapToDouble(Double::doubleValue).toArray(),
+        cpWall.stream().mapToDouble(Double::doubleValue).toArray(), 'C');
     chart.law("one core: k x one fib (a GIL)", xs, gilLaw);
     chart.law(cores + " cores: ceil(k/" + cores + ") x one fib", xs, parallelLaw);
     s.plot("000-runthreads", chart, chart.renderText(60, 16));

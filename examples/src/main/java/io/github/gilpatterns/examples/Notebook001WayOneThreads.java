@@ -119,6 +119,7 @@ public final class Notebook001WayOneThreads implements Notebook {
         twoCores[m.ordinal()] = Measure.median(cores);
       }
     }
+    CPythonFigures.Figure cpTwo = s.cpython().fibRatio(s.cpythonFib(), 2, Reference.CPYTHON_FIB30[1]);
     for (Mode m : Mode.values()) {
       s.time(String.format("two threads, %s%s", m.label, repeats > 1 ? " (median of " + repeats + ")" : ""),
           two[m.ordinal()],
@@ -127,7 +128,7 @@ public final class Notebook001WayOneThreads implements Notebook {
     for (Mode m : Mode.values()) {
       s.ratio(String.format("two threads / once, %s", m.label), twoRatio[m.ordinal()],
           m == Mode.GIL ? Reference.two(Reference.NB001_TWO_THREADS / Reference.NB001_ONCE) : null,
-          m == Mode.GIL ? Reference.two(Reference.CPYTHON_FIB30[1]) + " (3.11, fib(30))"
+          m == Mode.GIL ? cpTwo.text(twoRatio[m.ordinal()], s.cpythonFib())
               : m == Mode.FREE_THREADED ? "~1 on 2 idle cores (3.13t)" : "~1 on 2 idle cores (processes)");
     }
     s.say("Under the GIL two threads take as long as running it twice: %s",
@@ -155,7 +156,8 @@ public final class Notebook001WayOneThreads implements Notebook {
     s.say("under a GIL they share one core; use higher-level APIs; own state on ONE thread, talk to it");
     s.say("through a queue, join() the queue to wait.");
     s.lesson("Two CPU-bound threads under the GIL took " + Reference.two(twoRatio[Mode.GIL.ordinal()])
-        + "x one run (the notebook's 2.05x, CPython's 2.20x): a GIL gives concurrency, not parallelism,"
+        + "x one run (the notebook's 2.05x, " + s.cpython().seriesName() + " " + Reference.two(cpTwo.value())
+        + "x): a GIL gives concurrency, not parallelism,"
         + " and sane threading means one owner per state, fed by a queue, waited for with join().");
   }
 
@@ -359,6 +361,13 @@ public final class Notebook001WayOneThreads implements Notebook {
       }
     }
     s.time(String.format("%d x fibonacci(%d), one thread, sequential", units, n), seq, null);
+    // CPython's speedup for the same split: k threads each doing 1/k of the work take ratio(k) / k
+    // of k sequential runs, where ratio(k) is k threads' wall time over one thread's fib.
+    CPythonFigures.Figure[] cpSpeedup = new CPythonFigures.Figure[ks.length];
+    for (int i = 0; i < ks.length; i++) {
+      CPythonFigures.Figure r = s.cpython().fibRatio(s.cpythonFib(), ks[i], Reference.CPYTHON_FIB30[i]);
+      cpSpeedup[i] = new CPythonFigures.Figure(ks[i] / r.value(), r.live(), r.version());
+    }
     double[] xs = {1, 2, 4, 8};
     Plots.LineChart speedChart = new Plots.LineChart(
         String.format("Notebook 001: Amdahl's law against measured speedup, %d x fibonacci(%d) on k threads, %d cores",
@@ -372,13 +381,18 @@ public final class Notebook001WayOneThreads implements Notebook {
       fitted[m] = p;
       for (int i = 1; i < ks.length; i++) {
         s.ratio(String.format("speedup with %d threads, %s", ks[i], modes[m].label), speedup[m][i], null,
-            modes[m] == Mode.GIL ? Reference.two(1.0 / (Reference.CPYTHON_FIB30[i] / ks[i])) + " (3.11)" : null);
+            modes[m] == Mode.GIL ? cpSpeedup[i].text(speedup[m][i], s.cpythonFib()) : null);
       }
       s.value(String.format("parallel fraction p fitted to Amdahl, %s", modes[m].label), p, "%.2f",
           modes[m] == Mode.GIL ? "a GIL makes p about 0" : "about 1 on idle cores (capped at " + cores + ")");
       speedChart.add(modes[m].label + String.format(Locale.ROOT, " (p = %.2f)", p), xs, speedup[m], modes[m].marker);
       wallChart.add(modes[m].label, xs, wall[m], modes[m].marker);
     }
+    double[] cpSpeedups = new double[ks.length];
+    for (int i = 0; i < ks.length; i++) {
+      cpSpeedups[i] = cpSpeedup[i].value();
+    }
+    speedChart.add(s.cpython().seriesName() + ", GIL", xs, cpSpeedups, 'C');
     for (double p : new double[] {1.0, 0.9, 0.5}) {
       double[] law = new double[ks.length];
       for (int i = 0; i < ks.length; i++) {
@@ -590,9 +604,9 @@ public final class Notebook001WayOneThreads implements Notebook {
     double ownerRate = counterManagerThroughput(increments, 4);
     s.say("Throughput of the counter manager: %,d increments put from 4 threads, counted by one manager", increments);
     s.say("thread, timed from starting the 4 threads until join() returns (so thread start-up is included):");
+    CPythonFigures.Figure cpRate = s.cpython().counterPerSecond(increments, Reference.CPYTHON_COUNTER_PER_SECOND);
     s.value("increments per s, queue.Queue line for line (JoinableQueue)", rate, "%,.0f",
-        String.format(Locale.ROOT, "CPython 3.11 queue.Queue: %,.0f/s (x%.1f)", Reference.CPYTHON_COUNTER_PER_SECOND,
-            rate / Reference.CPYTHON_COUNTER_PER_SECOND));
+        "CPython queue.Queue " + cpRate.text(rate, "%,.0f/s"));
     s.value("increments per s, patterns' CounterManager (Owner's mailbox)", ownerRate, "%,.0f", null);
     s.say("A run this short is mostly thread start-up; the steady rate of an owner's mailbox, tens of");
     s.say("millions of messages a second, is what the benchmarks module's OwnerTellBenchmark measures (JMH).");

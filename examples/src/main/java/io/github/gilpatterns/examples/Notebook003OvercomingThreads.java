@@ -136,17 +136,22 @@ public final class Notebook003OvercomingThreads implements Notebook {
         s.time("median, two threads, " + kind.label, two[kind.ordinal()],
             kind == Read.TEXT_GIL_HELD ? String.format("notebook %s", Session.human(Reference.NB003_TWO)) : null);
       }
+      // CPython reads the same file, measured now (if an interpreter was found) after Java's reads.
+      CPythonFigures.Figure cpText = s.cpython().readRatio(csv, true, reads, Reference.CPYTHON_TEXT_READ);
+      CPythonFigures.Figure cpBinary = s.cpython().readRatio(csv, false, reads, Reference.CPYTHON_BINARY_READ);
       for (Read kind : kinds) {
-        s.ratio("two threads / one thread, " + kind.label, two[kind.ordinal()] / one[kind.ordinal()],
+        double ratio = two[kind.ordinal()] / one[kind.ordinal()];
+        s.ratio("two threads / one thread, " + kind.label, ratio,
             kind == Read.TEXT_GIL_HELD ? Reference.two(Reference.NB003_TWO / Reference.NB003_ONE) : null,
-            kind == Read.TEXT_GIL_HELD ? Reference.CPYTHON_TEXT_READ
-                : kind == Read.BINARY ? Reference.CPYTHON_BINARY_READ : null);
+            kind == Read.TEXT_GIL_HELD ? cpText.text(ratio) + ", text read"
+                : kind == Read.BINARY ? cpBinary.text(ratio) + ", binary read" : null);
       }
       s.say("What do the results tell you? The notebook's text read took %.2fx as long on two threads:",
           Reference.NB003_TWO / Reference.NB003_ONE);
       s.say("decoding holds the GIL, so threads gain little. Releasing the GIL for the whole read lets the");
       s.say("two overlap (ratio toward 1 on two idle cores); what is left above 1 is memory bandwidth and");
-      s.say("page-cache copying that two cores share (CPython's binary read: 2.05-2.25 in the reference run).");
+      s.say("page-cache copying that two cores share (%s's binary read: %.2f).", s.cpython().seriesName(),
+          cpBinary.value());
       int released = Read.TEXT_GIL_RELEASED.ordinal();
       double releasedRatio = two[released] / one[released];
       overlapShown = s.parallel("two threads, " + Read.TEXT_GIL_RELEASED.label, twoCores[released], 2,

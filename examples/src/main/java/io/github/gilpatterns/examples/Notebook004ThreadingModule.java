@@ -320,10 +320,11 @@ public final class Notebook004ThreadingModule implements Notebook {
     }
     double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
     double twoCpu = Measure.threads(Mode.GIL, 2, () -> Notebook001WayOneThreads.fibonacci(n));
-    s.ratio("sleep(0.05): two threads / one thread, GIL", Measure.median(twoSleep) / Measure.median(oneSleep),
-        null, Reference.CPYTHON_SLEEP);
+    double sleepRatio = Measure.median(twoSleep) / Measure.median(oneSleep);
+    s.ratio("sleep(0.05): two threads / one thread, GIL", sleepRatio, null,
+        s.cpython().sleepRatio(0.05, Reference.CPYTHON_SLEEP).text(sleepRatio));
     s.ratio(String.format("fib(%d): two threads / one run, GIL", n), twoCpu / once, null,
-        Reference.two(Reference.CPYTHON_FIB30[1]));
+        s.cpython().fibRatio(s.cpythonFib(), 2, Reference.CPYTHON_FIB30[1]).text(twoCpu / once, s.cpythonFib()));
     s.ratio(String.format("fib(%d): two threads / two sequential runs, GIL", n), twoCpu / (2 * once), null,
         "about 1: switching costs little");
     s.say("Half true: CPU-bound threads gain nothing (and pay a little for switching), but threads that");

@@ -7,11 +7,6 @@ package io.github.gilpatterns.examples;
 final class Reference {
   private Reference() {}
 
-  /** Where the CPython figures come from, printed under every notebook's banner. */
-  static final String CPYTHON_SOURCE = "CPython figures: reference runs of CPython 3.11.7 (3.13.0 where named) on"
-      + " a 2-core machine of this project's CI kind, 5 ms switch interval; the 'compare' command measures"
-      + " CPython on this machine, in the same sitting.";
-
   /** Notebook 000, In [5]: runthreads(k, 34) for k = 1, 2, 3, 4, 8, timing only start(). */
   static final int[] NB000_THREADS = {1, 2, 3, 4, 8};
   static final double[] NB000_START_ONLY = {0.005505561828613281, 0.0312960147857666,
@@ -32,9 +27,14 @@ final class Reference {
   /** CPython 3.13.0, same. */
   static final double[] CPYTHON313_FIB30 = {0.82, 2.50, 3.77, 7.29};
 
-  static final String CPYTHON_TEXT_READ = "1.93-2.19";
-  static final String CPYTHON_BINARY_READ = "2.05-2.25";
-  static final String CPYTHON_SLEEP = "1.04-1.06";
+  /**
+   * CPython 3.11.7, notebook 003's reads of a 21 MB Emails.csv, two threads / one (medians): the
+   * middle of the ranges over several sittings, 1.93 to 2.19 (text) and 2.05 to 2.25 (binary).
+   */
+  static final double CPYTHON_TEXT_READ = 2.06;
+  static final double CPYTHON_BINARY_READ = 2.15;
+  /** CPython 3.11.7, two threads sleeping 0.05 s / one: the middle of 1.04 to 1.06. */
+  static final double CPYTHON_SLEEP = 1.05;
   /** Counter manager via queue.Queue, 200,000 increments from 4 threads. */
   static final double CPYTHON_COUNTER_PER_SECOND = 214_000;
 

@@ -35,6 +35,7 @@ final class Session {
   private final Path plotDir;
   private final boolean showProgress;
   private final Cores.Meter meter;
+  private final CPythonFigures cpython;
   private final List<Path> plots = new ArrayList<>();
   private final List<Figure> figures = new ArrayList<>();
   private String notebook = "";
@@ -51,13 +52,27 @@ final class Session {
    * @param showProgress whether to report progress of long runs on standard error
    */
   Session(PrintStream out, Size size, Path plotDir, boolean showProgress) {
-    this(out, size, plotDir, showProgress, Cores.process());
+    this(out, size, plotDir, showProgress, CPythonFigures.reference("no interpreter given"));
+  }
+
+  /**
+   * As {@link #Session(PrintStream, Size, Path, boolean)}, with CPython's figures from
+   * {@code cpython} (measured now, or a reference run's).
+   */
+  Session(PrintStream out, Size size, Path plotDir, boolean showProgress, CPythonFigures cpython) {
+    this(out, size, plotDir, showProgress, Cores.process(), cpython);
   }
 
   /** As {@link #Session(PrintStream, Size, Path, boolean)}, measuring cores with {@code meter}. */
   Session(PrintStream out, Size size, Path plotDir, boolean showProgress, Cores.Meter meter) {
+    this(out, size, plotDir, showProgress, meter, CPythonFigures.reference("no interpreter given"));
+  }
+
+  private Session(PrintStream out, Size size, Path plotDir, boolean showProgress, Cores.Meter meter,
+      CPythonFigures cpython) {
     Objects.requireNonNull(out, "out");
     this.meter = Objects.requireNonNull(meter, "meter");
+    this.cpython = Objects.requireNonNull(cpython, "cpython");
     // Anything printed while a progress line is drawn on a console first erases that line.
     this.out = new PrintStream(new java.io.FilterOutputStream(out) {
       @Override
@@ -79,6 +94,19 @@ final class Session {
 
   Size size() {
     return size;
+  }
+
+  /** CPython's side of the figures: measured now when an interpreter was found. */
+  CPythonFigures cpython() {
+    return cpython;
+  }
+
+  /**
+   * The CPython fib argument whose samples stay short at this size: fib(18), fib(25) or fib(30),
+   * about 5, 20 and 250 ms in CPython 3.11.
+   */
+  int cpythonFib() {
+    return size.pick(18, 25, 30);
   }
 
   /** Starts measuring the cores a run gets (see {@link Cores}). */
@@ -126,7 +154,7 @@ final class Session {
     out.printf(Locale.ROOT, "size: %s   cores: %d   load average: %s   %s%n",
         size.label(), Runtime.getRuntime().availableProcessors(), loadAverage(),
         "Java " + System.getProperty("java.version"));
-    out.println(Reference.CPYTHON_SOURCE);
+    out.println(cpython.banner());
     out.println("=".repeat(92));
   }
 

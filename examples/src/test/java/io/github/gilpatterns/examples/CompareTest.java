@@ -91,7 +91,8 @@ class CompareTest {
   @Test
   void withoutCPythonTheColumnIsTheNamedReferenceRun() {
     String out = compare("--python", "/nonexistent/python3", "--no-plots");
-    assertTrue(out.contains("No CPython to measure (cannot run /nonexistent/python3"), out);
+    assertTrue(out.contains("CPython figures: " + CPythonFigures.REFERENCE
+        + " (no CPython to measure here: cannot run /nonexistent/python3"), out);
     assertTrue(out.contains("CPython column: " + Compare.REFERENCE_RUN + "."), out);
     assertTrue(out.contains("  fib on k threads, wall / one run       2 threads      "
         + "         2.42"), out);

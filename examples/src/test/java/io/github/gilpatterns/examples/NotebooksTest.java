@@ -49,12 +49,16 @@ class NotebooksTest {
 
   /** Runs a notebook at the test size, checking that it leaves no thread behind. */
   static String run(String id) throws Exception {
+    return run(id, out -> new Session(out, Size.TEST, plots, false));
+  }
+
+  /** Runs a notebook in the session {@code session} makes, checking that it leaves no thread behind. */
+  static String run(String id, java.util.function.Function<PrintStream, Session> session) throws Exception {
     Notebook nb = Notebooks.find(id).orElseThrow();
     Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      Session session = new Session(out, Size.TEST, plots, false);
-      nb.run(session);
+      nb.run(session.apply(out));
     }
     List<Thread> left = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -157,6 +161,41 @@ class NotebooksTest {
       }
     }
     assertPlots("000-runthreads");
+    // Without an interpreter, CPython's figures are the reference run's, and say so.
+    assertTrue(out.contains("CPython figures: " + CPythonFigures.REFERENCE + " (no interpreter given)."), out);
+    assertFalse(out.contains("Java / CPython"), "no figure claims to be measured now:\n" + out);
+    assertTrue(Pattern.compile("(?m)^  ratio  2 threads / one sequential fib, GIL +Java [\\d.]+   notebook -   "
+        + "CPython 3\\.11\\.7 reference run 2\\.20, fib\\(30\\)$").matcher(out).find(), out);
+    assertTrue(Files.readString(plots.resolve("000-runthreads.svg")).contains("CPython 3.11.7 (reference run)"));
+  }
+
+  @Test
+  void withCPythonTheNotebooksMeasureItInTheSameSittingAndPlotIt(@TempDir Path dir) throws Exception {
+    CPythonFigures cpython = CPythonFigures.find("python3", 1);
+    try (cpython) {
+      Assumptions.assumeTrue(cpython.live(), "no python3 on this machine");
+      String out = run("000", o -> new Session(o, Size.TEST, dir, false, cpython));
+      String version = cpython.python().version();
+      assertTrue(out.contains("CPython figures: measured now by CPython " + version), out);
+      assertFalse(out.contains("reference run"), out);
+      Matcher m = Pattern.compile("(?m)^  ratio  (\\d) threads / one sequential fib, GIL +Java ([\\d.]+)   notebook -   "
+          + "CPython " + Pattern.quote(version) + " now ([\\d.]+) \\(Java / CPython ([\\d.]+)\\), fib\\(18\\)$")
+          .matcher(out);
+      int lines = 0;
+      while (m.find()) {
+        lines++;
+        double java = Double.parseDouble(m.group(2));
+        double cp = Double.parseDouble(m.group(3));
+        assertTrue(cp > 0, m.group());
+        assertEquals(java / cp, Double.parseDouble(m.group(4)), 0.02 + 0.01 * java / cp, m.group());
+      }
+      assertEquals(5, lines, "one CPython figure per thread count:\n" + out);
+      assertEquals(4, Pattern.compile("(?m)^  ratio  start-only time, \\d threads / 1 thread .*   CPython "
+          + Pattern.quote(version) + " now [\\d.]+ \\(Java / CPython [\\d.]+\\), fib\\(18\\)$").matcher(out)
+          .results().count(), out);
+      String svg = Files.readString(dir.resolve("000-runthreads.svg"));
+      assertTrue(svg.contains("CPython " + version + " (now)") && svg.contains("GIL (start + join)"), svg);
+    }
   }
 
   @Test

@@ -14,7 +14,10 @@
 #   sleep SECONDS        two threads each sleeping SECONDS / one thread sleeping SECONDS
 #   counter N            Raymond Hettinger's counter manager fed by queue.Queue: N increments put
 #                        from 4 threads, increments per second until join() returns
-import platform, queue, socket, sys, threading, time
+#   read PATH MODE R     notebook 003's open_emails(): the median of R timed reads of PATH by two
+#                        threads at once / the median of R timed reads by one thread; MODE is "r"
+#                        (text: decoding holds the GIL) or "rb" (binary)
+import platform, queue, socket, statistics, sys, threading, time
 
 
 def fib(n):
@@ -131,6 +134,20 @@ def exp_counter(n):
     if counter[0] != n // 4 * 4:
         raise AssertionError("lost increments: %d" % counter[0])
     return {"increments_per_s": counter[0] / dt}
+
+
+def exp_read(path, mode, reads):
+    reads = int(reads)
+
+    def open_emails():
+        with open(path, mode) as f:
+            return f.read()
+
+    open_emails()  # the page cache, as the notebook's earlier cells left it
+    one = [timed(open_emails) for _ in range(reads)]
+    two = [timed(lambda: on_threads(2, open_emails)) for _ in range(reads)]
+    return {"ratio": statistics.median(two) / statistics.median(one), "one_s": statistics.median(one),
+            "two_s": statistics.median(two)}
 
 
 if __name__ == "__main__":
