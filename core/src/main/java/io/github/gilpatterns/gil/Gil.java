@@ -219,7 +219,12 @@ public final class Gil {
    * 8. Builder.ioPriority(true), off by default, is not in ceval_gil.c: it models David
    *    Beazley's proposed fix for the convoy effect (bpo-7946). A thread back from
    *    releasing(..) that finds the GIL held sets the drop request at once instead of after
-   *    an interval, and waits on a third condition that a dropper signals before cond.
+   *    an interval, and waits on a third condition that a dropper signals before cond. Woken
+   *    and beaten to the GIL by another thread (whose take reset the request), it sets the
+   *    request again at once: the priority lasts until it holds the GIL. A thread without
+   *    priority that finds the GIL free while a priority thread waits for it waits too, so
+   *    that two CPU-bound threads cannot pass the GIL between themselves through their
+   *    forced-switch waits while the I/O thread asks for it.
    */
 
   /** Default switch interval, as {@code sys.getswitchinterval()} returns: 5 ms. */
@@ -788,7 +793,10 @@ public final class Gil {
       boolean waiting = times.yielding;
       long start = waiting ? times.since : now;
       times.yielding = false;
-      if (locked) {
+      // I/O priority (Beazley's bpo-7946 patch): a thread back from a blocking call asks for
+      // the GIL at once, and is woken before the CPU-bound waiters.
+      boolean priority = ioPriority && backFromReleasing;
+      if (mustWait(priority)) {
         if (!waiting) {
           if (trace != null) {
             trace.record(GilTrace.Kind.WAITING, ts.thread, now);
@@ -800,18 +808,19 @@ public final class Gil {
         waiting = true;
         boolean interrupted = false;
         boolean acquired = false;
-        // I/O priority (Beazley's bpo-7946 patch): a thread back from a blocking call asks for
-        // the GIL at once, and is woken before the CPU-bound waiters.
-        boolean priority = ioPriority && backFromReleasing;
         Condition waitOn = cond;
         if (priority) {
           waitOn = priorityCond;
           priorityWaiters++;
-          setDropRequest(ts);
         }
         waiters++;
         try {
-          while (locked) {
+          while (mustWait(priority)) {
+            if (priority) {
+              // Each time it finds the GIL held: woken but beaten to it by another thread, whose
+              // take reset the request, it asks again rather than wait out an interval.
+              setDropRequest(ts);
+            }
             long savedSwitchNumber = switchNumber;
             boolean timedOut;
             try {
@@ -1004,6 +1013,15 @@ public final class Gil {
       ts.times = times;
     }
     return times;
+  }
+
+  /**
+   * Whether a taker must wait: the GIL is held, or, with I/O priority, it is free while a
+   * thread back from a blocking call waits for it, which a taker without priority (a thread
+   * released from its forced-switch wait, say) lets go first. Under mutex.
+   */
+  private boolean mustWait(boolean priority) {
+    return locked || (!priority && priorityWaiters > 0);
   }
 
   /** Wakes one waiter: one back from a blocking call first, with I/O priority. Under mutex. */

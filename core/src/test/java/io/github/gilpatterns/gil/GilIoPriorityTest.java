@@ -92,6 +92,68 @@ class GilIoPriorityTest {
   }
 
   @Test
+  void cpuBoundThreadsTakingTurnsNeverTakeTheGilAheadOfAThreadBackFromABlockingCall() throws Exception {
+    // Two CPU-bound threads switch every millisecond through forced-switch waits; the thread
+    // back from each blocking call must be the next to take the GIL every time, even when a
+    // CPU-bound thread comes out of its forced-switch wait and finds the GIL free.
+    Gil gil = Gil.builder().switchInterval(Duration.ofMillis(1)).ioPriority(true).trace(true)
+        .traceCapacity(200_000).build();
+    AtomicBoolean stop = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong steps = new java.util.concurrent.atomic.AtomicLong();
+    CountDownLatch running = new CountDownLatch(2);
+    List<TestSupport.Worker> cpus = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      cpus.add(start("cpu-" + i, () -> gil.holding(() -> {
+        running.countDown();
+        while (!stop.get()) {
+          steps.incrementAndGet();
+          Gil.checkpoint();
+        }
+        return null;
+      })));
+    }
+    running.await();
+    int calls = 200;
+    TestSupport.Worker io = start("io", () -> gil.holding(() -> {
+      for (int i = 0; i < calls; i++) {
+        long before = steps.get();
+        // The blocking call lasts until a CPU-bound thread has run, so the GIL is held on return.
+        gil.releasing(() -> TestSupport.awaitCondition("a CPU-bound thread runs", () -> steps.get() > before + 100));
+      }
+      return null;
+    }));
+    io.join();
+    stop.set(true);
+    TestSupport.joinAll(cpus);
+    assertEquals(0, gil.trace().lostEvents());
+    List<GilTrace.Event> events = gil.trace().events();
+    int ioWaits = 0;
+    boolean ioStarted = false; // io's first wait, in holding(..), is not back from a blocking call
+    java.util.Set<String> cpuHolders = new java.util.HashSet<>();
+    for (int i = 0; i < events.size(); i++) {
+      GilTrace.Event e = events.get(i);
+      if (e.kind() == GilTrace.Kind.ACQUIRED) {
+        if (e.threadName().startsWith("cpu-")) {
+          cpuHolders.add(e.threadName());
+        } else {
+          ioStarted = true;
+        }
+      }
+      if (ioStarted && e.kind() == GilTrace.Kind.WAITING && e.threadName().equals("io")) {
+        ioWaits++;
+        for (int j = i + 1; j < events.size(); j++) {
+          if (events.get(j).kind() == GilTrace.Kind.ACQUIRED) {
+            assertEquals("io", events.get(j).threadName(), "the GIL's next taker after io's wait at event " + i);
+            break;
+          }
+        }
+      }
+    }
+    assertTrue(ioWaits >= calls / 2, "io came back to a held GIL " + ioWaits + " times of " + calls);
+    assertEquals(2, cpuHolders.size(), "both CPU-bound threads held the GIL");
+  }
+
+  @Test
   void offByDefault() {
     assertFalse(Gil.create().isIoPriority());
     assertFalse(Gil.builder().build().isIoPriority());
