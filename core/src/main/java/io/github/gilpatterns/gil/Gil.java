@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -714,9 +715,24 @@ public final class Gil {
     }
     Gil gil = STATE.get().gil;
     if (gil == null) {
-      TimeUnit.NANOSECONDS.sleep(nanos);
+      parkFor(nanos);
     } else {
-      gil.releasing(() -> TimeUnit.NANOSECONDS.sleep(nanos));
+      gil.releasing(() -> parkFor(nanos));
+    }
+  }
+
+  /**
+   * Sleeps {@code nanos} to the microsecond, as {@code time.sleep} does with
+   * {@code clock_nanosleep} (JDK 17's {@code Thread.sleep} rounds a fraction of a millisecond up
+   * to a whole one); throws {@link InterruptedException}, clearing the status, if interrupted.
+   */
+  private static void parkFor(long nanos) throws InterruptedException {
+    long start = System.nanoTime();
+    for (long left = nanos; left > 0; left = nanos - (System.nanoTime() - start)) {
+      LockSupport.parkNanos(left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
   }
 

@@ -150,8 +150,10 @@ final class Compare {
       int k = FIB_THREADS[i];
       double[] m = medians(progress, sizes.repeats(), python == null ? null : () -> python.sample("ratio", "fib", n, k),
           () -> {
-            double base = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(jn));
-            return Measure.threads(Mode.GIL, k, () -> Notebook001WayOneThreads.fibonacci(jn)) / base;
+            // As the script does: the base is the mean of a sequential run before and one after.
+            double before = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(jn));
+            double wall = Measure.threads(Mode.GIL, k, () -> Notebook001WayOneThreads.fibonacci(jn));
+            return wall / ((before + Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(jn))) / 2);
           });
       fib[0][i] = python == null ? REFERENCE_FIB[i] : m[0];
       fib[1][i] = m[1];
@@ -240,8 +242,10 @@ final class Compare {
     }
     Measure.threads(Mode.GIL, 2, () -> Notebook001WayOneThreads.fibonacci(jn - 3));
     startOnly(2, jn - 3);
-    Convoy.roundTripsPerSecond(Math.min(0.2, sizes.convoySeconds()), 0);
-    Convoy.roundTripsPerSecond(Math.min(0.2, sizes.convoySeconds()), 1);
+    for (int k : CONVOY_CPU_THREADS) {
+      Convoy.roundTripsPerSecond(Math.min(0.2, sizes.convoySeconds()), k, false);
+      Convoy.roundTripsPerSecond(Math.min(0.2, sizes.convoySeconds()), k, true);
+    }
     Notebook001WayOneThreads.counterThroughput(sizes.increments(), 4);
   }
 

@@ -5,8 +5,8 @@
 #
 # usage: python3 experiments.py EXPERIMENT ARGS...
 #   info                 the interpreter: version, implementation, switch interval
-#   fib N K              K threads each computing fib(N), wall time / one sequential fib(N) run
-#                        just before it (a GIL gives K)
+#   fib N K              K threads each computing fib(N), wall time / one sequential fib(N) run,
+#                        the mean of one just before and one just after (a GIL gives K)
 #   start N K            notebook 000's runthreads(K, N) timed as the notebook times it: only the
 #                        start() calls, the main thread holding the GIL while earlier threads compute
 #   convoy SECONDS K     the convoy effect (bpo-7946): one-byte socket round trips per second of an
@@ -46,8 +46,9 @@ def exp_info():
 
 def exp_fib(n, k):
     n, k = int(n), int(k)
-    base = timed(lambda: fib(n))
+    before = timed(lambda: fib(n))
     wall = timed(lambda: on_threads(k, fib, (n,)))
+    base = (before + timed(lambda: fib(n))) / 2
     return {"ratio": wall / base, "base_s": base, "wall_s": wall}
 
 
