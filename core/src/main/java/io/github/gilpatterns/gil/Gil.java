@@ -226,6 +226,17 @@ public final class Gil {
    *    priority that finds the GIL free while a priority thread waits for it waits too, so
    *    that two CPU-bound threads cannot pass the GIL between themselves through their
    *    forced-switch waits while the I/O thread asks for it.
+   * 9. The convoy's regime is a race that ceval_gil.c leaves open. When an I/O thread drops
+   *    the GIL for a blocking call, the CPU-bound waiter it signals and that thread's peer,
+   *    back from its own call, race for the mutex, and the GIL goes to whoever gets there
+   *    first. If the waiter wins, every hand-off between the I/O threads costs a switch
+   *    interval (the convoy). If the peer wins, the I/O threads keep the GIL between them,
+   *    the waiter's wakeups reset its timed wait, and it rarely gets the GIL at all. The
+   *    emulation runs the same race. On an idle machine CPython's waiter mostly wins, and
+   *    when other processes hold the cores its I/O threads do. The emulation's JIT-compiled
+   *    I/O threads come back from their calls sooner than CPython's, so they win more often,
+   *    above all beside two CPU-bound threads. In one idle sitting the examples' compare
+   *    command measured 56 round trips per second in CPython 3.11 and 133 in the emulation.
    */
 
   /** Default switch interval, as {@code sys.getswitchinterval()} returns: 5 ms. */
