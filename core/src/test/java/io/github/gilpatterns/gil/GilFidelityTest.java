@@ -228,12 +228,15 @@ public class GilFidelityTest {
     System.out.printf(Locale.ROOT, "%nConvoy (bpo-7946): round trips/s beside 0 / 1 / 2 CPU-bound threads "
             + "(%.1f s each), load average %.2f, %s%n"
             + "  emulated GIL, 5 ms:  %,10.0f / %,8.0f / %,8.0f   (%.1fx / %.1fx fewer)%n"
-            + "  CPython 3.11.7:      %,10d / %,8d / %,8d   (%.1fx / %.1fx fewer)%n"
-            + "  CPython 3.13.0:      %,10d / %,8d / %,8d   (%.1fx / %.1fx fewer)%n",
+            + "  CPython 3.11.7, reference sittings on a 2-core machine of this project's CI kind, December 2026"
+            + " (the convoy depends on the load, in CPython too):%n"
+            + "    idle machine:      %,10d / %,8d / %,8d   (%.1fx / %.1fx fewer)%n"
+            + "    a build beside it: %,10d / %,8d / %,8d   (%.1fx / %.1fx fewer)%n"
+            + "  The examples' compare command measures CPython beside the emulation in one sitting.%n",
         CONVOY_SECONDS, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         System.getProperty("java.version"), alone, one, two, alone / one, alone / two,
-        48_938, 10_986, 371, 48_938 / 10_986.0, 48_938 / 371.0,
-        54_502, 4_526, 1_874, 54_502 / 4_526.0, 54_502 / 1_874.0);
+        48_803, 103, 57, 48_803 / 103.0, 48_803 / 57.0,
+        69_320, 13_162, 4_453, 69_320 / 13_162.0, 69_320 / 4_453.0);
     assertTrue(one < alone / 3, "no convoy effect with one CPU-bound thread");
     assertTrue(two < alone / 3, "no convoy effect with two CPU-bound threads");
   }

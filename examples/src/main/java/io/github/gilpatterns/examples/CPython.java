@@ -81,10 +81,21 @@ final class CPython implements AutoCloseable {
 
   /** Runs one sample of {@code experiment} and returns the figure called {@code key}. */
   double sample(String key, String experiment, Object... args) throws IOException, InterruptedException {
-    String[] all = new String[args.length + 1];
-    all[0] = experiment;
+    return median(1, key, experiment, args);
+  }
+
+  /**
+   * Runs {@code repeats} samples of {@code experiment} in one process, one after another, and
+   * returns the median of the figure called {@code key}.
+   */
+  double median(int repeats, String key, String experiment, Object... args) throws IOException,
+      InterruptedException {
+    String[] all = new String[args.length + 3];
+    all[0] = "--repeat";
+    all[1] = String.valueOf(repeats);
+    all[2] = experiment;
     for (int i = 0; i < args.length; i++) {
-      all[i + 1] = String.valueOf(args[i]);
+      all[i + 3] = String.valueOf(args[i]);
     }
     String value = run(executable, script, all).get(key);
     if (value == null) {

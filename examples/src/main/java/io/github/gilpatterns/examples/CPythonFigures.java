@@ -93,7 +93,7 @@ final class CPythonFigures implements AutoCloseable {
   String banner() {
     return live()
         ? String.format(Locale.ROOT, "CPython figures: measured now by CPython %s, each just after the Java figure"
-            + " beside it (median of %d).", python.version(), samples)
+            + " beside it (%s).", python.version(), samples == 1 ? "one sample" : "median of " + samples)
         : "CPython figures: " + REFERENCE + " (" + why + ").";
   }
 
@@ -151,11 +151,7 @@ final class CPythonFigures implements AutoCloseable {
     if (python == null) {
       return new Figure(reference, false, "3.11.7");
     }
-    double[] xs = new double[samples];
-    for (int i = 0; i < samples; i++) {
-      xs[i] = python.sample(key, experiment, args);
-    }
-    return new Figure(Measure.median(xs), true, python.version());
+    return new Figure(python.median(samples, key, experiment, args), true, python.version());
   }
 
   @Override

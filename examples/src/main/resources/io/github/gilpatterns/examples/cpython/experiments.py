@@ -3,7 +3,8 @@
 # library only; runs on CPython 3.6 and later. Each call prints one line:
 #   RESULT key=value key=value ...
 #
-# usage: python3 experiments.py EXPERIMENT ARGS...
+# usage: python3 experiments.py [--repeat R] EXPERIMENT ARGS...
+#   --repeat R           R samples in one process; each figure printed is the median of its R
 #   info                 the interpreter: version, implementation, switch interval
 #   fib N K              K threads each computing fib(N), wall time / one sequential fib(N) run,
 #                        the mean of one just before and one just after (a GIL gives K)
@@ -152,5 +153,11 @@ def exp_read(path, mode, reads):
 
 
 if __name__ == "__main__":
-    result = globals()["exp_" + sys.argv[1]](*sys.argv[2:])
+    args = sys.argv[1:]
+    repeats = 1
+    if args[0] == "--repeat":  # R samples in this process; each figure is the median of its R
+        repeats, args = int(args[1]), args[2:]
+    results = [globals()["exp_" + args[0]](*args[1:]) for _ in range(repeats)]
+    result = {key: statistics.median([r[key] for r in results]) if isinstance(results[0][key], float)
+              else results[0][key] for key in results[0]}
     print("RESULT " + " ".join("%s=%s" % (key, value) for key, value in sorted(result.items())))
