@@ -103,6 +103,14 @@ final class CPythonFigures implements AutoCloseable {
   }
 
   /**
+   * {@link #fibRatio} as the CPython column prints it beside {@code java}; null when there is
+   * nothing to print: no interpreter and no reference figure ({@code NaN}) for this k.
+   */
+  String fibRatioText(int n, int k, double reference, double java) throws IOException, InterruptedException {
+    return !live() && Double.isNaN(reference) ? null : fibRatio(n, k, reference).text(java, n);
+  }
+
+  /**
    * runthreads(k, n) timing only start(), as a ratio to one thread's, for each k of {@code ks}
    * (whose first is 1); without an interpreter, {@code reference}.
    */

@@ -157,11 +157,9 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
           wall[m][i] = Measure.threads(modes[m], ks[i], () -> fib(n));
           got[m][i] = window.cores();
           ratio[m][i] = wall[m][i] / base;
-          if (modes[m] == Mode.GIL) {
-            int cp = indexOf(Reference.CPYTHON_THREADS, ks[i]);
-            if (cp >= 0 || s.cpython().live()) {
-              cpython[i] = s.cpython().fibRatio(s.cpythonFib(), ks[i], cp < 0 ? Double.NaN : Reference.CPYTHON_FIB30[cp]);
-            }
+          int cp = indexOf(Reference.CPYTHON_THREADS, ks[i]);
+          if (modes[m] == Mode.GIL && (cp >= 0 || s.cpython().live())) {
+            cpython[i] = s.cpython().fibRatio(s.cpythonFib(), ks[i], cp < 0 ? Double.NaN : Reference.CPYTHON_FIB30[cp]);
           }
           p.step();
         }

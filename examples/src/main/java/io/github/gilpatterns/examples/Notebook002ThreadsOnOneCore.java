@@ -80,13 +80,9 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
         progress.step();
         s.ratio(String.format("cores used (CPU / wall), %d threads, %s", k, m.label), r[1] / r[0], null,
             m == Mode.GIL ? "1 (one thread at a time)" : "up to " + Math.min(k, cores) + " on idle cores");
-        String cpython = null;
-        if (m == Mode.GIL) {
-          cpython = s.cpython().fibRatio(s.cpythonFib(), k, Reference.CPYTHON_FIB30[k == 2 ? 1 : 2])
-              .text(r[0] / once, s.cpythonFib());
-        }
-        s.ratio(String.format("wall time / one fib(%d), %d threads, %s", n, k, m.label), r[0] / once,
-            null, cpython);
+        s.ratio(String.format("wall time / one fib(%d), %d threads, %s", n, k, m.label), r[0] / once, null,
+            m == Mode.GIL ? s.cpython().fibRatioText(s.cpythonFib(), k, Reference.CPYTHON_FIB30[k == 2 ? 1 : 2],
+                r[0] / once) : null);
         if (m != Mode.GIL) {
           parallelShown &= s.measurable(got, k, "how many cores " + k + " " + m.label + " threads use");
         }
@@ -121,8 +117,8 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
       double t = Measure.threads(m, cores, () -> Notebook001WayOneThreads.fibonacci(n));
       double got = window.cores();
       s.ratio(String.format("%d threads / one fib(%d), %s", cores, n, m.label), t / once, null,
-          m == Mode.GIL ? s.cpython().fibRatio(s.cpythonFib(), cores, cores == 2 ? Reference.CPYTHON_FIB30[1]
-              : cores == 4 ? Reference.CPYTHON_FIB30[2] : Double.NaN).text(t / once, s.cpythonFib())
+          m == Mode.GIL ? s.cpython().fibRatioText(s.cpythonFib(), cores, cores == 2 ? Reference.CPYTHON_FIB30[1]
+              : cores == 4 ? Reference.CPYTHON_FIB30[2] : Double.NaN, t / once)
               : "1 on idle cores");
       if (m != Mode.GIL && cores >= 2) {
         parallelShown &= s.measurable(got, cores, m.label + " threads running on every core");

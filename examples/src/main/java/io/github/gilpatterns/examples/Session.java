@@ -102,11 +102,11 @@ final class Session {
   }
 
   /**
-   * The CPython fib argument whose samples stay short at this size: fib(18), fib(25) or fib(30),
-   * about 5, 20 and 250 ms in CPython 3.11.
+   * The CPython fib argument whose samples stay short at this size, yet long beside a thread's
+   * start: fib(22), fib(25) or fib(30), about 5, 20 and 250 ms in CPython 3.11.
    */
   int cpythonFib() {
-    return size.pick(18, 25, 30);
+    return size.pick(22, 25, 30);
   }
 
   /** Starts measuring the cores a run gets (see {@link Cores}). */

@@ -179,7 +179,7 @@ class NotebooksTest {
       assertTrue(out.contains("CPython figures: measured now by CPython " + version), out);
       assertFalse(out.contains("reference run"), out);
       Matcher m = Pattern.compile("(?m)^  ratio  (\\d) threads / one sequential fib, GIL +Java ([\\d.]+)   notebook -   "
-          + "CPython " + Pattern.quote(version) + " now ([\\d.]+) \\(Java / CPython ([\\d.]+)\\), fib\\(18\\)$")
+          + "CPython " + Pattern.quote(version) + " now ([\\d.]+) \\(Java / CPython ([\\d.]+)\\), fib\\(22\\)$")
           .matcher(out);
       int lines = 0;
       while (m.find()) {
@@ -191,7 +191,7 @@ class NotebooksTest {
       }
       assertEquals(5, lines, "one CPython figure per thread count:\n" + out);
       assertEquals(4, Pattern.compile("(?m)^  ratio  start-only time, \\d threads / 1 thread .*   CPython "
-          + Pattern.quote(version) + " now [\\d.]+ \\(Java / CPython [\\d.]+\\), fib\\(18\\)$").matcher(out)
+          + Pattern.quote(version) + " now [\\d.]+ \\(Java / CPython [\\d.]+\\), fib\\(22\\)$").matcher(out)
           .results().count(), out);
       String svg = Files.readString(dir.resolve("000-runthreads.svg"));
       assertTrue(svg.contains("CPython " + version + " (now)") && svg.contains("GIL (start + join)"), svg);
