@@ -14,7 +14,8 @@ import java.util.Locale;
 final class CPythonFigures implements AutoCloseable {
   /** Where the reference figures come from. */
   static final String REFERENCE = "reference runs of CPython 3.11.7 on a 2-core machine of this project's CI kind,"
-      + " December 2026, 5 ms switch interval";
+      + " 5 ms switch interval: fib and runthreads on 2026-12-01 on an idle machine (load below 1), the reads,"
+      + " sleep and counter in a sitting whose load was not recorded";
 
   /** One CPython figure and where it came from. */
   record Figure(double value, boolean live, String version) {

@@ -79,13 +79,13 @@ final class Compare {
       + " CI kind, 2026-12-01, idle (load below 1), 5 repeats, fib(30); sleep and counter from another"
       + " sitting, load not recorded";
   static final int[] FIB_THREADS = {1, 2, 4, 8};
-  static final double[] REFERENCE_FIB = {1.03, 2.42, 3.82, 7.89};
-  static final int[] START_THREADS = {1, 2, 3, 4, 8};
-  static final double[] REFERENCE_START = {1, 2.9, 5.7, 12.9, 50.2};
+  static final double[] REFERENCE_FIB = Reference.CPYTHON_FIB30;
+  static final int[] START_THREADS = Reference.NB000_THREADS;
+  static final double[] REFERENCE_START = Reference.CPYTHON_START_ONLY;
   static final int[] CONVOY_CPU_THREADS = {0, 1, 2};
   static final double[] REFERENCE_CONVOY = {48_803, 103, 57};
-  static final double REFERENCE_SLEEP = 1.05;
-  static final double REFERENCE_COUNTER = 214_000;
+  static final double REFERENCE_SLEEP = Reference.CPYTHON_SLEEP;
+  static final double REFERENCE_COUNTER = Reference.CPYTHON_COUNTER_PER_SECOND;
 
   /** The experiments' sizes. */
   record Sizes(int fib, int repeats, double convoySeconds, double sleepSeconds, int increments) {

@@ -125,7 +125,7 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
           String.format("that is %.1f x one fib", joinAll / once));
       // CPython's runthreads, measured now (if an interpreter was found), once Java's threads have ended.
       CPythonFigures.Figure[] cpStart = gil.releasing(() -> s.cpython().startOnlyRatios(s.cpythonFib(),
-          Reference.NB000_THREADS, Compare.REFERENCE_START));
+          Reference.NB000_THREADS, Reference.CPYTHON_START_ONLY));
       for (int i = 1; i < startOnly.length; i++) {
         int k = Reference.NB000_THREADS[i];
         double ratio = startOnly[i] / startOnly[0];

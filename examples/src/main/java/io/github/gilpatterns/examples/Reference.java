@@ -21,11 +21,17 @@ final class Reference {
   static final double NB003_ONE = 0.043221473693847656;
   static final double NB003_TWO = 0.08028936386108398;
 
-  /** CPython 3.11.7, fib(30), wall / sequential for 1, 2, 4, 8 threads. */
+  /**
+   * CPython 3.11.7, fib(30), wall / sequential for 1, 2, 4, 8 threads: medians of 5, on an idle
+   * machine (load below 1), 2026-12-01.
+   */
   static final int[] CPYTHON_THREADS = {1, 2, 4, 8};
-  static final double[] CPYTHON_FIB30 = {1.04, 2.20, 4.27, 8.64};
-  /** CPython 3.13.0, same. */
-  static final double[] CPYTHON313_FIB30 = {0.82, 2.50, 3.77, 7.29};
+  static final double[] CPYTHON_FIB30 = {1.03, 2.42, 3.82, 7.89};
+  /**
+   * CPython 3.11.7, runthreads(k, 30) timing only start(), for k = 1, 2, 3, 4, 8, as ratios to
+   * one thread's: the same sitting as {@link #CPYTHON_FIB30}.
+   */
+  static final double[] CPYTHON_START_ONLY = {1, 2.9, 5.7, 12.9, 50.2};
 
   /**
    * CPython 3.11.7, notebook 003's reads of a 21 MB Emails.csv, two threads / one (medians): the
@@ -35,7 +41,10 @@ final class Reference {
   static final double CPYTHON_BINARY_READ = 2.15;
   /** CPython 3.11.7, two threads sleeping 0.05 s / one: the middle of 1.04 to 1.06. */
   static final double CPYTHON_SLEEP = 1.05;
-  /** Counter manager via queue.Queue, 200,000 increments from 4 threads. */
+  /**
+   * Counter manager via queue.Queue, 200,000 increments from 4 threads. The reads, the sleep and
+   * the counter come from another sitting, whose load was not recorded.
+   */
   static final double CPYTHON_COUNTER_PER_SECOND = 214_000;
 
   /**

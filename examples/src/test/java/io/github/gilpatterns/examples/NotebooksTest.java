@@ -165,7 +165,7 @@ class NotebooksTest {
     assertTrue(out.contains("CPython figures: " + CPythonFigures.REFERENCE + " (no interpreter given)."), out);
     assertFalse(out.contains("Java / CPython"), "no figure claims to be measured now:\n" + out);
     assertTrue(Pattern.compile("(?m)^  ratio  2 threads / one sequential fib, GIL +Java [\\d.]+   notebook -   "
-        + "CPython 3\\.11\\.7 reference run 2\\.20, fib\\(30\\)$").matcher(out).find(), out);
+        + "CPython 3\\.11\\.7 reference run 2\\.42, fib\\(30\\)$").matcher(out).find(), out);
     assertTrue(Files.readString(plots.resolve("000-runthreads.svg")).contains("CPython 3.11.7 (reference run)"));
   }
 
