@@ -3,10 +3,12 @@ package io.github.gilpatterns.examples;
 import io.github.gilpatterns.gil.Gil;
 import io.github.gilpatterns.join.Threads;
 import java.io.PrintStream;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * CPython and the emulated GIL side by side, measured in one sitting: each experiment's
@@ -18,6 +20,7 @@ import java.util.Locale;
  * run (k = 1, 2, 4, 8); notebook 000's runthreads timing only {@code start()}, as a ratio to
  * one thread; the convoy effect of bpo-7946 (round trips per second of an I/O thread pair
  * beside 0, 1 and 2 CPU-bound threads, and the drop against 0); two threads sleeping over one;
+ * two threads blocked in a select() inside {@code releasing} over one;
  * and Hettinger's counter manager fed through a queue from 4 threads.
  */
 final class Compare {
@@ -73,10 +76,11 @@ final class Compare {
   /**
    * The CPython figures of a reference run on the project's 2-core machine kind, shown when no
    * interpreter is found: CPython 3.11.7, 2026-12-01, idle machine (load below 1), 5 repeats,
-   * fib(30); sleep and the counter manager from another sitting whose load was not recorded.
+   * fib(30), and select; sleep and the counter manager from another sitting whose load was not
+   * recorded.
    */
   static final String REFERENCE_RUN = "reference run: CPython 3.11.7 on a 2-core machine of this project's"
-      + " CI kind, 2026-12-01, idle (load below 1), 5 repeats, fib(30); sleep and counter from another"
+      + " CI kind, 2026-12-01, idle (load below 1), 5 repeats, fib(30), and select; sleep and counter from another"
       + " sitting, load not recorded";
   static final int[] FIB_THREADS = {1, 2, 4, 8};
   static final double[] REFERENCE_FIB = Reference.CPYTHON_FIB30;
@@ -85,6 +89,8 @@ final class Compare {
   static final int[] CONVOY_CPU_THREADS = {0, 1, 2};
   static final double[] REFERENCE_CONVOY = {48_803, 103, 57};
   static final double REFERENCE_SLEEP = Reference.CPYTHON_SLEEP;
+  /** CPython 3.11.7, select.select for 0.05 s, two threads / one: median of 5, 2026-12-01, load 0.85. */
+  static final double REFERENCE_SELECT = 1.03;
   static final double REFERENCE_COUNTER = Reference.CPYTHON_COUNTER_PER_SECOND;
 
   /** The experiments' sizes. */
@@ -132,7 +138,7 @@ final class Compare {
     }
     out.println("=".repeat(92));
     warmUp(sizes);
-    int settings = FIB_THREADS.length + START_THREADS.length + 2 * CONVOY_CPU_THREADS.length + 2;
+    int settings = FIB_THREADS.length + START_THREADS.length + 2 * CONVOY_CPU_THREADS.length + 3;
     try (Session.Progress progress = s.progress("compare", settings * sizes.repeats())) {
       return measure(s, python, sizes, cpythonName, progress);
     }
@@ -215,6 +221,12 @@ final class Compare {
     rows.add(new Row("sleep: two threads / one", "2 threads", python == null ? REFERENCE_SLEEP : sleep[0], sleep[1],
         Target.ABOUT_ONE));
 
+    double[] select = medians(progress, sizes.repeats(),
+        python == null ? null : () -> python.sample("ratio", "select", sizes.sleepSeconds()),
+        () -> selectRatio(sizes.sleepSeconds()));
+    rows.add(new Row("releasing: blocking select, 2 / 1", "2 threads", python == null ? REFERENCE_SELECT : select[0],
+        select[1], Target.ABOUT_ONE));
+
     double[] counter = medians(progress, sizes.repeats(),
         python == null ? null : () -> python.sample("increments_per_s", "counter", sizes.increments()),
         () -> Notebook001WayOneThreads.counterThroughput(sizes.increments(), 4));
@@ -247,6 +259,7 @@ final class Compare {
       Convoy.roundTripsPerSecond(Math.min(0.2, sizes.convoySeconds()), k, true);
     }
     Notebook001WayOneThreads.counterThroughput(sizes.increments(), 4);
+    selectRatio(0.01); // loads and links the selector's classes
   }
 
   /**
@@ -282,6 +295,22 @@ final class Compare {
     } finally {
       gil.release();
     }
+  }
+
+  /**
+   * Two threads each blocked {@code seconds} in a {@link Selector#select(long)} inside
+   * {@link Gil#releasing}, under one GIL, over one thread: CPython's {@code select.select([], [],
+   * [], seconds)}, a system call that releases the GIL.
+   */
+  static double selectRatio(double seconds) throws Exception {
+    long millis = Math.max(1, Math.round(seconds * 1000));
+    Callable<Object> blocked = () -> {
+      try (Selector selector = Selector.open()) {
+        Gil.current().orElseThrow().releasing(() -> selector.select(millis));
+      }
+      return null;
+    };
+    return Measure.threads(Mode.GIL, 2, blocked) / Measure.sequential(blocked);
   }
 
   /** Two threads each sleeping {@code seconds} under one GIL, over one thread sleeping it. */

@@ -80,7 +80,7 @@ class CompareTest {
         assertEquals(null, m.group(7), m.group());
       }
     }
-    assertEquals(15, rows, out);
+    assertEquals(16, rows, out);
     assertTrue(out.contains("Targets met: " + met + " of " + targets + " "), out);
     for (int k = 0; k <= 2; k++) {
       assertTrue(Pattern.compile("(?m)^    beside " + k + " CPU: round trips per s, default +[\\d,.]+ \\(drop +[\\d.]+x\\)"

@@ -13,12 +13,14 @@
 #   convoy SECONDS K     the convoy effect (bpo-7946): one-byte socket round trips per second of an
 #                        I/O thread pair beside K CPU-bound threads, for SECONDS
 #   sleep SECONDS        two threads each sleeping SECONDS / one thread sleeping SECONDS
+#   select SECONDS       the same with a blocking select.select([], [], [], SECONDS), a system call
+#                        that releases the GIL as any blocking I/O does
 #   counter N            Raymond Hettinger's counter manager fed by queue.Queue: N increments put
 #                        from 4 threads, increments per second until join() returns
 #   read PATH MODE R     notebook 003's open_emails(): the median of R timed reads of PATH by two
 #                        threads at once / the median of R timed reads by one thread; MODE is "r"
 #                        (text: decoding holds the GIL) or "rb" (binary)
-import platform, queue, socket, statistics, sys, threading, time
+import platform, queue, select, socket, statistics, sys, threading, time
 
 
 def fib(n):
@@ -109,6 +111,17 @@ def exp_sleep(seconds):
     seconds = float(seconds)
     one = timed(lambda: time.sleep(seconds))
     two = timed(lambda: on_threads(2, time.sleep, (seconds,)))
+    return {"ratio": two / one}
+
+
+def exp_select(seconds):
+    seconds = float(seconds)
+
+    def blocked():
+        select.select([], [], [], seconds)
+
+    one = timed(blocked)
+    two = timed(lambda: on_threads(2, blocked))
     return {"ratio": two / one}
 
 
