@@ -375,7 +375,8 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
    * owner has terminated normally the list is empty.
    *
    * <p>Unlike {@link java.util.concurrent.ExecutorService#shutdownNow()}, this waits for the
-   * running message to return, because only the owner thread may take messages from its mailbox;
+   * running message to return and the owner thread to exit, because only the owner thread may
+   * take messages from its mailbox;
    * the wait is not ended by an interrupt (the calling thread's interrupt status is set again on
    * return). Called on the owner thread itself (from a message), it returns the messages still
    * waiting at once; the owner thread ends when the current message returns.
@@ -389,7 +390,8 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
 
   /**
    * Blocks until the owner thread has terminated after a shutdown, the timeout elapses, or the
-   * calling thread is interrupted.
+   * calling thread is interrupted. Once the owner has terminated (run its last message), this
+   * also waits, within what is left of the timeout, for its thread to exit.
    *
    * @param timeout the longest time to wait; zero or negative means check without waiting
    * @param unit the unit of {@code timeout}
@@ -548,7 +550,10 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
   }
 
   /**
-   * Returns whether the owner thread has ended, after a shutdown or an unexpected end.
+   * Returns whether the owner thread has ended, after a shutdown or an unexpected end: it has run
+   * its last message. The thread itself may take a moment more to exit, which
+   * {@link #awaitTermination(long, TimeUnit) awaitTermination}, {@link #close()} and
+   * {@link #shutdownNow()} wait for.
    *
    * @return {@code true} if the owner thread has finished
    */

@@ -374,7 +374,8 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
   }
 
   /**
-   * Waits until the thread has terminated.
+   * Waits until the thread has terminated, then, within what is left of the timeout, until it
+   * has exited.
    *
    * @param nanos negative: as long as needed; zero: check only; positive: at most
    * @return false on timeout
@@ -385,9 +386,19 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
     boolean done;
     if (nanos < 0L) {
       terminated.await();
+      thread.join();
       done = true;
     } else {
+      long start = System.nanoTime();
       done = terminated.await(nanos, TimeUnit.NANOSECONDS);
+      if (done) {
+        // The run loop has ended; the thread takes a moment more to exit: wait for that too,
+        // within what is left of the timeout.
+        long left = nanos - (System.nanoTime() - start);
+        if (left > 0L) {
+          TimeUnit.NANOSECONDS.timedJoin(thread, left);
+        }
+      }
     }
     if (done) {
       checkEndedNormally();
@@ -427,7 +438,8 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
 
   /**
    * Stops accepting, interrupts the running message, waits (uninterruptibly) for the thread to
-   * hand over what never ran, and returns it; on the thread itself, drains directly.
+   * hand over what never ran and to exit, and returns what never ran; on the thread itself,
+   * drains directly.
    */
   final List<M> shutdownNowCore() {
     mailbox.close();
@@ -438,6 +450,7 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
     }
     thread.interrupt();
     Uninterruptibles.awaitUninterruptibly(terminated);
+    Uninterruptibles.joinUninterruptibly(thread);
     List<M> leftovers = handover.getAndSet(List.of());
     return leftovers == null ? List.of() : leftovers;
   }

@@ -357,7 +357,8 @@ public final class SerialExecutor extends SerialCore<Runnable>
 
   /**
    * Blocks until the thread has terminated after a shutdown, the timeout elapses, or the calling
-   * thread is interrupted.
+   * thread is interrupted; once terminated, it also waits, within what is left of the timeout,
+   * for the thread to exit.
    *
    * @param timeout the longest time to wait; zero or negative means check without waiting
    * @param unit the unit of {@code timeout}
