@@ -3,7 +3,6 @@ package io.github.gilpatterns.owner;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.Uninterruptibles;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -453,11 +452,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
   @Deprecated
   @CanIgnoreReturnValue
   public List<Consumer<? super S>> closeNow() {
-    List<Consumer<? super S>> leftovers = shutdownNowCore();
-    if (!isOwnerThread()) {
-      Uninterruptibles.joinUninterruptibly(thread);
-    }
-    return leftovers;
+    return shutdownNowCore(); // which waits for the thread to exit
   }
 
   /**
