@@ -3,16 +3,21 @@ package io.github.gilpatterns.owner;
 import static io.github.gilpatterns.owner.OwnerTestSupport.DEADLINE;
 import static io.github.gilpatterns.owner.OwnerTestSupport.awaitBlocked;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.common.util.concurrent.Uninterruptibles;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Where the owner thread comes from: a thread factory, virtual threads on JDK 21 and later. */
@@ -107,56 +112,66 @@ class OwnerThreadFactoryTest {
       awaitBlocked(owner.thread()); // idle: parked, its carrier free
     }
   }
+
+  /**
+   * A factory whose thread lingers after the owner's run loop returns, until {@link #release}:
+   * {@link #runLoopEnded} says the run loop is over while the thread is still alive.
+   */
+  static final class LingeringFactory implements ThreadFactory {
+    final CountDownLatch runLoopEnded = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public Thread newThread(Runnable task) {
+      return new Thread(() -> {
+        task.run();
+        runLoopEnded.countDown();
+        Uninterruptibles.awaitUninterruptibly(release);
+      }, "lingering");
+    }
+
+    void awaitRunLoopEnded() throws InterruptedException {
+      assertTrue(runLoopEnded.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the run loop ended");
+    }
+  }
+
   @Test
   void awaitTerminationAndShutdownNowWaitForTheThreadToExitNotOnlyForTheRunLoop() throws Exception {
-    // The factory's thread lingers after the owner's run loop returns, until released. The
-    // releaser lets it go only once the test thread waits in awaitTermination: a wait that ended
-    // with the run loop would leave the thread lingering and fail below.
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch lingering = new java.util.concurrent.CountDownLatch(1);
-    ThreadFactory lingers = task -> new Thread(() -> {
-      task.run();
-      lingering.countDown();
-      com.google.common.util.concurrent.Uninterruptibles.awaitUninterruptibly(release);
-    }, "lingering");
+    // The releaser lets the lingering thread go only once the test thread waits in
+    // awaitTermination: a wait that ended with the run loop would leave it alive and fail below.
+    LingeringFactory lingers = new LingeringFactory();
     Owner<Counter> owner = Owner.builder(new Counter()).name("lingers").threadFactory(lingers).start();
     owner.tell(c -> c.count++);
     owner.shutdown();
-    assertTrue(lingering.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the run loop ended");
+    lingers.awaitRunLoopEnded();
     assertTrue(owner.isTerminated(), "terminated: the last message has run");
-    assertTrue(owner.awaitTermination(java.time.Duration.ZERO), "a check does not wait");
+    assertTrue(owner.awaitTermination(Duration.ZERO), "a check does not wait");
     Thread waiter = Thread.currentThread();
     Thread releaser = new Thread(() -> {
       awaitBlocked(waiter);
-      release.countDown();
+      lingers.release.countDown();
     }, "releaser");
     releaser.start();
     assertTrue(owner.awaitTermination(DEADLINE));
-    org.junit.jupiter.api.Assertions.assertFalse(owner.thread().isAlive(), "awaitTermination waited for the exit");
+    assertFalse(owner.thread().isAlive(), "awaitTermination waited for the exit");
     OwnerTestSupport.joinOrFail(releaser);
     assertEquals(1L, (long) owner.readFinalState(c -> c.count));
 
     // shutdownNow() waits for the exit too: once the run loop has ended, its caller is still
     // waiting, for the thread, until the thread is released.
-    java.util.concurrent.CountDownLatch release2 = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch lingering2 = new java.util.concurrent.CountDownLatch(1);
-    ThreadFactory lingers2 = task -> new Thread(() -> {
-      task.run();
-      lingering2.countDown();
-      com.google.common.util.concurrent.Uninterruptibles.awaitUninterruptibly(release2);
-    }, "lingering-2");
+    LingeringFactory lingers2 = new LingeringFactory();
     Owner<Counter> stopped = Owner.builder(new Counter()).name("lingers-2").threadFactory(lingers2).start();
-    java.util.concurrent.atomic.AtomicReference<Object> got = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Object> got = new AtomicReference<>();
     Thread stopper = new Thread(() -> got.set(stopped.shutdownNow()), "stopper");
     stopper.start();
-    assertTrue(lingering2.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "the run loop ended");
+    lingers2.awaitRunLoopEnded();
     OwnerTestSupport.awaitCondition("the stopper waits or has returned", () -> !stopper.isAlive()
         || stopper.getState() == Thread.State.WAITING || stopper.getState() == Thread.State.TIMED_WAITING);
     assertTrue(stopper.isAlive(), "shutdownNow() returned while the owner thread was still alive");
-    release2.countDown();
+    lingers2.release.countDown();
     OwnerTestSupport.joinOrFail(stopper);
     assertEquals(List.of(), got.get());
-    org.junit.jupiter.api.Assertions.assertFalse(stopped.thread().isAlive());
+    assertFalse(stopped.thread().isAlive());
     assertTrue(stopped.isTerminated());
   }
 }
