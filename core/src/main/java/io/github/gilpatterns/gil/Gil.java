@@ -207,16 +207,22 @@ public final class Gil {
    * 5. The fast-path word is JVM-wide instead of per interpreter (see above): with
    *    several Gils, a drop requested on one sends the holders of the others through the
    *    slightly slower path until it is honoured, which changes no behaviour.
-   * 6. Waits use Condition.awaitNanos on a ReentrantLock (park/unpark) rather than
-   *    pthread_cond_timedwait; timed-out detection is "remaining <= 0". A spurious wakeup
-   *    counts as "not timed out", as it does in C.
+   * 6. cond is a CondVar on the ReentrantLock, not a java.util.concurrent Condition, so that
+   *    a drop wakes its waiter as pthread_cond_signal does: at once. A Condition's signal()
+   *    only moves the waiter to the lock's queue, where it is unparked when it reaches the
+   *    head and the lock is let go; a waiter signalled a few microseconds after another then
+   *    wakes only once the first has run. The convoy's I/O threads drop the GIL twice per
+   *    round trip that close together, and beside two CPU-bound threads each drop wakes one
+   *    of them (see 9). A wait that ends with no signal reports a timeout; a spurious wakeup
+   *    counts as "not timed out", as in C. switchCond stays a Condition: its one waiter is the
+   *    forced-switch dropper, woken when the taker lets go of the mutex.
    * 7. Which waiter a drop wakes. cond.signal() here wakes the thread that has waited
-   *    longest on cond (AbstractQueuedSynchronizer's condition queues are FIFO); a waiter
-   *    whose timed wait ran out re-enters at the back, as it calls awaitNanos again. With
-   *    two CPU-bound threads and an I/O-bound thread waiting, the I/O thread, back from its
-   *    blocking call last, is woken last. pthread_cond_signal promises only to wake some
-   *    waiter (glibc wakes one that was waiting when the signal came), so in CPython the
-   *    I/O thread may win sooner; the emulation takes the orderly reading.
+   *    longest on cond (CondVar's queue is FIFO); a waiter whose timed wait ran out
+   *    re-enters at the back, as it waits again. With two CPU-bound threads and an
+   *    I/O-bound thread waiting, the I/O thread, back from its blocking call last, is woken
+   *    last. pthread_cond_signal promises only to wake some waiter (glibc wakes one that was
+   *    waiting when the signal came), so in CPython the I/O thread may win sooner; the
+   *    emulation takes the orderly reading.
    * 8. Builder.ioPriority(true), off by default, is not in ceval_gil.c: it models David
    *    Beazley's proposed fix for the convoy effect (bpo-7946). A thread back from
    *    releasing(..) that finds the GIL held sets the drop request at once instead of after
@@ -323,10 +329,10 @@ public final class Gil {
   private final boolean ioPriority;
 
   private final ReentrantLock mutex = new ReentrantLock();
-  /** Signalled when the GIL is dropped (gil->cond). */
-  private final Condition cond = mutex.newCondition();
+  /** Signalled when the GIL is dropped (gil->cond); wakes as pthread_cond_signal does. */
+  private final CondVar cond = new CondVar(mutex);
   /** With I/O priority: where threads back from releasing(..) wait, signalled before cond. */
-  private final Condition priorityCond = mutex.newCondition();
+  private final CondVar priorityCond = new CondVar(mutex);
   /** Signalled when a thread takes the GIL (gil->switch_cond). */
   private final Condition switchCond = mutex.newCondition();
 
@@ -835,7 +841,7 @@ public final class Gil {
         waiting = true;
         boolean interrupted = false;
         boolean acquired = false;
-        Condition waitOn = cond;
+        CondVar waitOn = cond;
         if (priority) {
           waitOn = priorityCond;
           priorityWaiters++;
@@ -851,7 +857,7 @@ public final class Gil {
             long savedSwitchNumber = switchNumber;
             boolean timedOut;
             try {
-              timedOut = waitOn.awaitNanos(intervalNanos) <= 0L;
+              timedOut = waitOn.timedWait(intervalNanos);
             } catch (InterruptedException e) {
               if (interruptible) {
                 throw e;
