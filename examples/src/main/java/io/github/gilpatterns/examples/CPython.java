@@ -84,12 +84,26 @@ final class CPython implements AutoCloseable {
     return median(1, key, experiment, args);
   }
 
+  /** Runs one sample of {@code experiment} and returns the figures called {@code keys}, in order. */
+  double[] sample(List<String> keys, String experiment, Object... args) throws IOException, InterruptedException {
+    Map<String, String> result = run(executable, script, arguments(1, experiment, args));
+    double[] figures = new double[keys.size()];
+    for (int i = 0; i < figures.length; i++) {
+      figures[i] = figure(result, keys.get(i), experiment);
+    }
+    return figures;
+  }
+
   /**
    * Runs {@code repeats} samples of {@code experiment} in one process, one after another, and
    * returns the median of the figure called {@code key}.
    */
   double median(int repeats, String key, String experiment, Object... args) throws IOException,
       InterruptedException {
+    return figure(run(executable, script, arguments(repeats, experiment, args)), key, experiment);
+  }
+
+  private static String[] arguments(int repeats, String experiment, Object... args) {
     String[] all = new String[args.length + 3];
     all[0] = "--repeat";
     all[1] = String.valueOf(repeats);
@@ -97,7 +111,11 @@ final class CPython implements AutoCloseable {
     for (int i = 0; i < args.length; i++) {
       all[i + 3] = String.valueOf(args[i]);
     }
-    String value = run(executable, script, all).get(key);
+    return all;
+  }
+
+  private static double figure(Map<String, String> result, String key, String experiment) throws IOException {
+    String value = result.get(key);
     if (value == null) {
       throw new IOException(experiment + " printed no " + key);
     }

@@ -113,6 +113,12 @@ final class Compare {
     double take() throws Exception;
   }
 
+  /** A sample of several figures of one experiment, on one side. */
+  @FunctionalInterface
+  private interface Samples {
+    double[] take() throws Exception;
+  }
+
   /**
    * Runs every experiment and prints the table.
    *
@@ -186,13 +192,20 @@ final class Compare {
     }
 
     double[][] convoy = new double[2][CONVOY_CPU_THREADS.length];
+    double[][] slowShare = new double[2][CONVOY_CPU_THREADS.length]; // NaN for the reference run
     for (int i = 0; i < CONVOY_CPU_THREADS.length; i++) {
       int k = CONVOY_CPU_THREADS[i];
-      double[] m = medians(progress, sizes.repeats(),
-          python == null ? null : () -> python.sample("round_trips_per_s", "convoy", sizes.convoySeconds(), k),
-          () -> Convoy.roundTripsPerSecond(sizes.convoySeconds(), k));
-      convoy[0][i] = python == null ? REFERENCE_CONVOY[i] : m[0];
-      convoy[1][i] = m[1];
+      double[][] m = medians(progress, sizes.repeats(), 2,
+          python == null ? null
+              : () -> python.sample(List.of("round_trips_per_s", "slow_share"), "convoy", sizes.convoySeconds(), k),
+          () -> {
+            Convoy.Result r = Convoy.run(sizes.convoySeconds(), k, false);
+            return new double[] {r.roundTripsPerSecond(), r.slowShare()};
+          });
+      convoy[0][i] = python == null ? REFERENCE_CONVOY[i] : m[0][0];
+      convoy[1][i] = m[1][0];
+      slowShare[0][i] = m[0][1];
+      slowShare[1][i] = m[1][1];
     }
     for (int i = 0; i < CONVOY_CPU_THREADS.length; i++) {
       int k = CONVOY_CPU_THREADS[i];
@@ -234,6 +247,7 @@ final class Compare {
         python == null ? REFERENCE_COUNTER : counter[0], counter[1], Target.NONE));
 
     print(out, rows, cpythonName);
+    printSlowShares(out, slowShare, python != null);
     out.println();
     out.println("  The convoy with Beazley's proposed fix for bpo-7946 (Gil.Builder.ioPriority: a thread back from a");
     out.println("  blocking call asks for the GIL at once and is woken first), against the default, same sitting:");
@@ -268,19 +282,59 @@ final class Compare {
    */
   private static double[] medians(Session.Progress progress, int repeats, Sample a, Sample b)
       throws Exception {
-    double[] as = new double[repeats];
-    double[] bs = new double[repeats];
+    double[][] m = medians(progress, repeats, 1, a == null ? null : () -> new double[] {a.take()},
+        () -> new double[] {b.take()});
+    return new double[] {m[0][0], m[1][0]};
+  }
+
+  /**
+   * As {@link #medians(Session.Progress, int, Sample, Sample)} for samples of {@code width}
+   * figures each: {@code [a, b][figure]}, each figure's median on its own.
+   */
+  private static double[][] medians(Session.Progress progress, int repeats, int width, Samples a, Samples b)
+      throws Exception {
+    double[][] as = new double[width][repeats];
+    double[][] bs = new double[width][repeats];
     for (int r = 0; r < repeats; r++) {
       if (a != null && r % 2 == 1) {
-        as[r] = a.take();
+        put(as, r, a.take());
       }
-      bs[r] = b.take();
+      put(bs, r, b.take());
       if (a != null && r % 2 == 0) {
-        as[r] = a.take();
+        put(as, r, a.take());
       }
       progress.step();
     }
-    return new double[] {a == null ? Double.NaN : Measure.median(as), Measure.median(bs)};
+    double[][] m = new double[2][width];
+    for (int f = 0; f < width; f++) {
+      m[0][f] = a == null ? Double.NaN : Measure.median(as[f]);
+      m[1][f] = Measure.median(bs[f]);
+    }
+    return m;
+  }
+
+  private static void put(double[][] figures, int repeat, double[] sample) {
+    for (int f = 0; f < figures.length; f++) {
+      figures[f][repeat] = sample[f];
+    }
+  }
+
+  /**
+   * The share of the convoy's round trips slower than 1 ms, beside 1 and 2 CPU-bound threads.
+   * The rate depends on it: a slow round trip costs a switch interval or more, a fast one some
+   * microseconds, so the share explains a drop that differs from CPython's.
+   */
+  private static void printSlowShares(PrintStream out, double[][] slowShare, boolean live) {
+    out.println();
+    out.println("  Why the convoy figures move: each hand-off of the GIL between the I/O threads is a race between");
+    out.println("  the peer back from its blocking call and the CPU-bound thread the drop woke. When the CPU-bound");
+    out.println("  thread wins, the round trip waits a switch interval (5 ms) or more; when the peer wins, it takes");
+    out.println("  microseconds. The share of round trips slower than 1 ms sets the rate; medians, same sitting:");
+    for (int i = 1; i < CONVOY_CPU_THREADS.length; i++) {
+      String cpython = live ? String.format(Locale.ROOT, "%5.1f%%", 100 * slowShare[0][i]) : "not measured here";
+      out.printf(Locale.ROOT, "    beside %d CPU: CPython %s   emulation %5.1f%%%n", CONVOY_CPU_THREADS[i], cpython,
+          100 * slowShare[1][i]);
+    }
   }
 
   /** Notebook 000's runthreads(k, fib(n)) on the emulated GIL, timing only the start() calls. */

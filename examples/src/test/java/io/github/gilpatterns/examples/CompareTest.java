@@ -88,6 +88,22 @@ class CompareTest {
     }
   }
 
+  /** The share of slow round trips beside 1 and 2 CPU-bound threads: percentages, CPython's when it ran. */
+  private static void assertSlowShares(String out, boolean live) {
+    for (int k = 1; k <= 2; k++) {
+      Matcher m = Pattern.compile("(?m)^    beside " + k + " CPU: CPython (?: *([\\d.]+)%|not measured here)"
+          + "   emulation +([\\d.]+)%$").matcher(out);
+      assertTrue(m.find(), out);
+      assertEquals(live, m.group(1) != null, m.group());
+      for (String share : new String[] {m.group(1), m.group(2)}) {
+        if (share != null) {
+          double percent = Double.parseDouble(share);
+          assertTrue(percent >= 0 && percent <= 100, m.group());
+        }
+      }
+    }
+  }
+
   @Test
   void withoutCPythonTheColumnIsTheNamedReferenceRun() {
     String out = compare("--python", "/nonexistent/python3", "--no-plots");
@@ -97,6 +113,7 @@ class CompareTest {
     assertTrue(out.contains("  fib on k threads, wall / one run       2 threads      "
         + "         2.42"), out);
     assertTable(out);
+    assertSlowShares(out, false);
   }
 
   @Test
@@ -107,6 +124,7 @@ class CompareTest {
     assertTrue(version.find(), out);
     assertFalse(out.contains("reference run"), out);
     assertTable(out);
+    assertSlowShares(out, true);
     for (String stem : List.of("compare-fib", "compare-start-only", "compare-convoy")) {
       String svg = Files.readString(plots.resolve(stem + ".svg"));
       assertTrue(svg.contains("CPython " + version.group(1)) && svg.contains("emulated GIL"), stem + ":\n" + svg);

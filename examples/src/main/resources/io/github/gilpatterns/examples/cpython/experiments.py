@@ -11,7 +11,8 @@
 #   start N K            notebook 000's runthreads(K, N) timed as the notebook times it: only the
 #                        start() calls, the main thread holding the GIL while earlier threads compute
 #   convoy SECONDS K     the convoy effect (bpo-7946): one-byte socket round trips per second of an
-#                        I/O thread pair beside K CPU-bound threads, for SECONDS
+#                        I/O thread pair beside K CPU-bound threads, for SECONDS, and the share of
+#                        them slower than 1 ms (those that waited for a CPU-bound thread)
 #   sleep SECONDS        two threads each sleeping SECONDS / one thread sleeping SECONDS
 #   select SECONDS       the same with a blocking select.select([], [], [], SECONDS), a system call
 #                        that releases the GIL as any blocking I/O does
@@ -67,6 +68,11 @@ def exp_start(n, k):
     return {"start_s": started, "join_s": time.perf_counter() - t0}
 
 
+# A round trip slower than this waited for a CPU-bound thread to give the GIL back (a switch
+# interval is 5 ms); an unhindered one takes some microseconds.
+SLOW_ROUND_TRIP_S = 0.001
+
+
 def exp_convoy(seconds, k):
     seconds, k = float(seconds), int(k)
     a, b = socket.socketpair()
@@ -89,12 +95,17 @@ def exp_convoy(seconds, k):
         c.start()
     e = threading.Thread(target=echo)
     e.start()
-    n, t0 = 0, time.perf_counter()
+    n, slow, t0 = 0, 0, time.perf_counter()
+    last = t0
     while True:
         a.sendall(b"x")
         a.recv(1)
         n += 1
-        dt = time.perf_counter() - t0
+        now = time.perf_counter()
+        if now - last > SLOW_ROUND_TRIP_S:
+            slow += 1
+        last = now
+        dt = now - t0
         if dt >= seconds:
             break
     a.sendall(b"q")
@@ -104,7 +115,7 @@ def exp_convoy(seconds, k):
     e.join()
     a.close()
     b.close()
-    return {"round_trips_per_s": n / dt}
+    return {"round_trips_per_s": n / dt, "slow_share": slow / n}
 
 
 def exp_sleep(seconds):
