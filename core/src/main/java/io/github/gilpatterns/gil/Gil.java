@@ -235,14 +235,18 @@ public final class Gil {
    * 9. The convoy's regime is a race that ceval_gil.c leaves open. When an I/O thread drops
    *    the GIL for a blocking call, the CPU-bound waiter it signals and that thread's peer,
    *    back from its own call, race for the mutex, and the GIL goes to whoever gets there
-   *    first. If the waiter wins, every hand-off between the I/O threads costs a switch
-   *    interval (the convoy). If the peer wins, the I/O threads keep the GIL between them,
-   *    the waiter's wakeups reset its timed wait, and it rarely gets the GIL at all. The
-   *    emulation runs the same race. On an idle machine CPython's waiter mostly wins, and
-   *    when other processes hold the cores its I/O threads do. The emulation's JIT-compiled
-   *    I/O threads come back from their calls sooner than CPython's, so they win more often,
-   *    above all beside two CPU-bound threads. In one idle sitting the examples' compare
-   *    command measured 56 round trips per second in CPython 3.11 and 133 in the emulation.
+   *    first. If the waiter wins, the round trip waits a switch interval or more (the
+   *    convoy). If the peer wins, the I/O threads keep the GIL between them, the waiter's
+   *    wake-ups restart its timed wait, and it rarely gets the GIL at all. A round trip
+   *    drops the GIL twice, for the write and for the read, microseconds apart; beside two
+   *    CPU-bound threads each drop wakes one of them, both at once (see 6), so the second
+   *    is in the race too. The emulation runs the same race, and neither it nor CPython
+   *    settles in one regime: the examples' compare command prints the share of round
+   *    trips slower than 1 ms on both sides. Six medians of five half-second runs, taken
+   *    one after another at load 1.3 to 1.9, put CPython 3.11's share beside one CPU-bound
+   *    thread between 1.6% and 47.5%, and the emulation's between 1.5% and 22.7%. Under
+   *    load, when other processes hold the cores, the woken waiter is slower to run and the
+   *    peer wins more often, in both.
    */
 
   /** Default switch interval, as {@code sys.getswitchinterval()} returns: 5 ms. */
