@@ -88,6 +88,32 @@ class CompareTest {
     }
   }
 
+  private static final Pattern SELF_ROW = Pattern.compile(
+      "(?m)^    (.{36}) (.{15}) first +([\\d,.]+)  again +([\\d,.]+) +([\\d.]+)"
+          + "  (within 15%|within 2x|about 1, as CPython) *(met|MISSED)$");
+
+  /**
+   * CPython against itself: one line per target, each with both of CPython's medians, their
+   * ratio and its verdict, and a count that adds them up. Absent without CPython.
+   */
+  private static void assertAgainstItself(String out, boolean live) {
+    assertEquals(live, out.contains("  CPython against itself: "), out);
+    Matcher m = SELF_ROW.matcher(out);
+    int rows = 0;
+    int met = 0;
+    while (m.find()) {
+      rows++;
+      double first = number(m.group(3));
+      double again = number(m.group(4));
+      assertTrue(first > 0 && again > 0, m.group());
+      met += m.group(7).equals("met") ? 1 : 0;
+    }
+    assertEquals(live ? 12 : 0, rows, out);
+    if (live) {
+      assertTrue(out.contains("  CPython met " + met + " of 12 against itself."), out);
+    }
+  }
+
   /** The share of slow round trips beside 1 and 2 CPU-bound threads: percentages, CPython's when it ran. */
   private static void assertSlowShares(String out, boolean live) {
     for (int k = 1; k <= 2; k++) {
@@ -114,6 +140,7 @@ class CompareTest {
         + "         2.42"), out);
     assertTable(out);
     assertSlowShares(out, false);
+    assertAgainstItself(out, false);
   }
 
   @Test
@@ -125,6 +152,7 @@ class CompareTest {
     assertFalse(out.contains("reference run"), out);
     assertTable(out);
     assertSlowShares(out, true);
+    assertAgainstItself(out, true);
     for (String stem : List.of("compare-fib", "compare-start-only", "compare-convoy")) {
       String svg = Files.readString(plots.resolve(stem + ".svg"));
       assertTrue(svg.contains("CPython " + version.group(1)) && svg.contains("emulated GIL"), stem + ":\n" + svg);
