@@ -4,7 +4,12 @@ import io.github.gilpatterns.gil.Gil;
 import io.github.gilpatterns.join.Threads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The convoy effect of bpo-7946 on the emulated GIL: an I/O-bound thread pair making one-byte
- * round trips through a pipe, each blocking call inside {@link Gil#releasing}, beside CPU-bound
+ * round trips through a connected pair of Unix domain stream sockets (what CPython's
+ * {@code socket.socketpair()} makes), each blocking call inside {@link Gil#releasing}, beside CPU-bound
  * threads that spin with a checkpoint per loop, all under one GIL as Python threads are. Each
  * round trip drops the GIL twice; a CPU-bound thread that takes it then keeps it for a whole
  * switch interval, so the I/O pair's rate collapses.
@@ -56,7 +62,7 @@ final class Convoy {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     Result result;
-    PipePair pipes = new PipePair();
+    SocketPair sockets = new SocketPair();
     boolean clean = false;
     try {
       gil.acquire();
@@ -75,12 +81,12 @@ final class Convoy {
           ByteBuffer buf = ByteBuffer.allocate(1);
           while (true) {
             buf.clear();
-            gil.releasing(() -> pipes.there.source().read(buf));
+            gil.releasing(() -> sockets.echo.read(buf));
             if (buf.get(0) == 'q') {
               return null;
             }
             buf.flip();
-            gil.releasing(() -> pipes.back.sink().write(buf));
+            gil.releasing(() -> sockets.echo.write(buf));
             Gil.checkpoint();
           }
         }))));
@@ -95,9 +101,9 @@ final class Convoy {
         do {
           out.clear();
           out.put((byte) 'x').flip();
-          gil.releasing(() -> pipes.there.sink().write(out));
+          gil.releasing(() -> sockets.main.write(out));
           in.clear();
-          gil.releasing(() -> pipes.back.source().read(in));
+          gil.releasing(() -> sockets.main.read(in));
           Gil.checkpoint();
           roundTrips++;
           now = System.nanoTime();
@@ -110,7 +116,7 @@ final class Convoy {
         stop.set(true);
         out.clear();
         out.put((byte) 'q').flip();
-        gil.releasing(() -> pipes.there.sink().write(out));
+        gil.releasing(() -> sockets.main.write(out));
       } finally {
         stop.set(true);
         gil.release();
@@ -118,11 +124,11 @@ final class Convoy {
       clean = true;
     } finally {
       if (!clean) {
-        pipes.close(); // unblocks the echo thread, which never got its 'q'
+        sockets.close(); // unblocks the echo thread, which never got its 'q'
       }
       Threads.joinAll(threads);
       if (clean) {
-        pipes.close();
+        sockets.close();
       }
     }
     Throwable t = failure.get();
@@ -150,19 +156,42 @@ final class Convoy {
     };
   }
 
-  /** Two pipes, one each way, closed together. */
-  private static final class PipePair implements AutoCloseable {
-    final Pipe there = Pipe.open();
-    final Pipe back = Pipe.open();
+  /**
+   * Two connected Unix domain stream sockets, as {@code socket.socketpair()} makes on Linux:
+   * {@code main}'s writes are {@code echo}'s reads, and back. The listening socket and its file
+   * are gone once the pair is connected; closing the pair closes both ends.
+   */
+  private static final class SocketPair implements AutoCloseable {
+    final SocketChannel main;
+    final SocketChannel echo;
 
-    PipePair() throws IOException {}
+    SocketPair() throws IOException {
+      Path dir = Files.createTempDirectory("gilpatterns-convoy");
+      Path file = dir.resolve("s");
+      SocketChannel connected = null;
+      try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        server.bind(UnixDomainSocketAddress.of(file));
+        connected = SocketChannel.open(UnixDomainSocketAddress.of(file));
+        echo = server.accept();
+      } catch (IOException | RuntimeException e) {
+        if (connected != null) {
+          connected.close();
+        }
+        throw e;
+      } finally {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(dir);
+      }
+      main = connected;
+    }
 
     @Override
     public void close() throws IOException {
-      there.sink().close();
-      there.source().close();
-      back.sink().close();
-      back.source().close();
+      try {
+        main.close();
+      } finally {
+        echo.close();
+      }
     }
   }
 }
