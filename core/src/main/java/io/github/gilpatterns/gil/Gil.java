@@ -248,6 +248,10 @@ public final class Gil {
    *    and 22.6% for the emulation beside one, and 61.8% and 75.8% beside two. Under load,
    *    when other processes hold the cores, the woken waiter is slower to run and the peer
    *    wins more often, in both (0.5% and 0.6% beside one, with a build running beside).
+   *    Beside one CPU-bound thread the emulation's waiter sometimes wins far more often than
+   *    CPython's: 40.5% against 9.5% in the next idle sitting, a drop of 199x against 29x,
+   *    beyond the factor of 2 that compare asks for, while CPython's second set of samples
+   *    met it against its first (42x). What makes the difference there is not known.
    */
 
   /** Default switch interval, as {@code sys.getswitchinterval()} returns: 5 ms. */
