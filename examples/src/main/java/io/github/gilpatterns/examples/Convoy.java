@@ -26,14 +26,10 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Convoy {
   private Convoy() {}
 
-  /** Round trips per second of the I/O pair beside {@code cpuThreads} CPU-bound threads. */
-  static double roundTripsPerSecond(double seconds, int cpuThreads) throws Exception {
-    return roundTripsPerSecond(seconds, cpuThreads, false);
-  }
-
   /**
-   * As {@link #roundTripsPerSecond(double, int)}, under a GIL with {@code ioPriority}: Beazley's
-   * proposed fix for the convoy ({@link Gil.Builder#ioPriority(boolean)}) when true.
+   * Round trips per second of the I/O pair beside {@code cpuThreads} CPU-bound threads, under a
+   * GIL with {@code ioPriority}: Beazley's proposed fix for the convoy
+   * ({@link Gil.Builder#ioPriority(boolean)}) when true.
    */
   static double roundTripsPerSecond(double seconds, int cpuThreads, boolean ioPriority) throws Exception {
     return run(seconds, cpuThreads, ioPriority).roundTripsPerSecond();
