@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Waiters are woken in the order they began waiting. A waiter that times out, or is
  * interrupted, and finds itself signalled once it holds the lock again counts as signalled,
- * so no signal is lost. All methods must be called with the lock held.
+ * so no signal is lost. All methods must be called with the lock held, and held once:
+ * {@link #timedWait} lets go of one hold while it waits.
  */
 final class CondVar {
   private static final class Waiter {
