@@ -83,7 +83,7 @@ public final class Notebook003OvercomingThreads implements Notebook {
     s.notebook(id(), title(), source());
     Size size = s.size();
     int rows = size.pick(800, 7945, 7945);
-    int reads = size.pick(5, 15, 100);
+    int reads = size.pick(5, 9, 100);
 
     s.section("The GIL");
     s.say("\"The GIL is released ... when doing I/O operations such as reading a file.\" If two threads");

@@ -32,7 +32,7 @@ enum Size {
       case FULL:
         return notebookN + 9;
       case FAST:
-        return notebookN + 3;
+        return notebookN + 2;
       default:
         return notebookN + 1;
     }
