@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.Uninterruptibles;
+import io.github.gilpatterns.testing.Await;
 import io.github.gilpatterns.testing.RecordingThreadFactory;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
@@ -470,7 +471,9 @@ class GilExecutorTest {
     GilExecutor pool = pool(gil, 2);
     CountDownLatch switched = new CountDownLatch(1);
     Callable<Boolean> spin = () -> {
+      Await.Deadline deadline = Await.deadline("shutdownNow() to interrupt");
       while (!Thread.currentThread().isInterrupted()) {
+        deadline.check();
         Gil.checkpoint();
         if (gil.stats().forcedDrops() > 4) {
           switched.countDown();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +28,9 @@ class GilIoPriorityTest {
     return start(name, () -> gil.holding(() -> {
       running.countDown();
       long steps = 0;
+      Await.Deadline deadline = Await.deadline(name + " told to stop");
       while (!stop.get()) {
+        deadline.check();
         steps++;
         Gil.checkpoint();
       }
@@ -105,7 +108,9 @@ class GilIoPriorityTest {
     for (int i = 0; i < 2; i++) {
       cpus.add(start("cpu-" + i, () -> gil.holding(() -> {
         running.countDown();
+        Await.Deadline deadline = Await.deadline("told to stop");
         while (!stop.get()) {
+          deadline.check();
           steps.incrementAndGet();
           Gil.checkpoint();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gilpatterns.jfr.GilHoldEvent;
+import io.github.gilpatterns.testing.Await;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,9 @@ class GilObservabilityTest {
     CountDownLatch firstHolds = new CountDownLatch(1);
     Callable<Object> spin = () -> gil.holding(() -> {
       firstHolds.countDown();
+      Await.Deadline deadline = Await.deadline("four forced drops");
       for (int i = 0; gil.stats().forcedDrops() < 4; i++) {
+        deadline.check();
         TestSupport.fib(15);
         if (i < 3) {
           Gil.sleep(Duration.ZERO);

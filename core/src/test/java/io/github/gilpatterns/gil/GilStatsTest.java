@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.Await;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -87,7 +88,9 @@ class GilStatsTest {
     CountDownLatch firstHolds = new CountDownLatch(1);
     Callable<Object> spin = () -> gil.holding(() -> {
       firstHolds.countDown();
+      Await.Deadline deadline = Await.deadline("four forced drops");
       while (gil.stats().forcedDrops() < 4) {
+        deadline.check();
         TestSupport.fib(15);
       }
       return null;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +74,9 @@ class GilSwitchingTest {
         try {
           long sink = 0;
           long steps = 0;
+          Await.Deadline deadline = Await.deadline("enough switches");
           while (!stop.get()) {
+            deadline.check();
             int n = inside.incrementAndGet();
             if (n > maxInside.get()) {
               maxInside.accumulateAndGet(n, Math::max);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -288,7 +289,9 @@ class GilTest {
       try {
         Thread.currentThread().interrupt();
         holding.countDown();
+        Await.Deadline deadline = Await.deadline("the other thread to take the GIL");
         while (!otherHadIt.get()) {
+          deadline.check(); // keeps the interrupt status: this test sets it on purpose
           Gil.checkpoint();
         }
         return Thread.currentThread().isInterrupted() && gil.isHeldByCurrentThread();
@@ -352,7 +355,9 @@ class GilTest {
       ws.add(start("spin-" + i, () -> {
         gil.acquire();
         try {
+          Await.Deadline deadline = Await.deadline("40 switches");
           while (!stop.get()) {
+            deadline.check();
             Gil.checkpoint();
             if (gil.stats().switches() >= 40) {
               enoughSwitches.countDown();

@@ -3,6 +3,7 @@ package io.github.gilpatterns.gil;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.Await;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -62,15 +62,9 @@ final class TestSupport {
     return results;
   }
 
-  /** Polls {@code condition} (parking 50 us between polls) and fails loudly after TIMEOUT. */
+  /** Waits until {@code condition} holds, failing loudly after TIMEOUT ({@link Await#until}). */
   static void awaitCondition(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        fail("timed out after " + TIMEOUT + " waiting until " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
-    }
+    Await.until(what, condition, TIMEOUT);
   }
 
   /** {@code thread.isVirtual()} on JDK 21 or later; false before, where no thread is. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.Await;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -246,8 +247,9 @@ class MailboxTest {
             halfway.countDown();
           }
           int outcome;
+          Await.Idle idle = Await.idle("room in the mailbox");
           while ((outcome = mailbox.offer((long) id << 32 | i)) == Mailbox.FULL) {
-            Thread.yield(); // not a spin: with more threads than cores, let the consumer run
+            idle.pause(); // with more threads than cores, let the consumer run
           }
           if (outcome == Mailbox.CLOSED) {
             break;
@@ -272,20 +274,20 @@ class MailboxTest {
     long[] next = new long[producers];
     long taken = 0;
     // A stranded consumer shows as no progress; a slow machine only as a long round.
-    long stall = TimeUnit.SECONDS.toNanos(30);
-    long lastTaken = System.nanoTime();
+    Await.Idle idle = Await.idle(kind + ": an element to take");
     try {
       while (!(mailbox.isClosed() && mailbox.consumerIndex() == mailbox.acceptedCount())) {
         Long e = mailbox.relaxedPoll();
         if (e == null) {
-          if (System.nanoTime() - lastTaken > stall) {
-            fail(kind + ": nothing to take for 30 s with " + taken + " taken, "
-                + mailbox.acceptedCount() + " accepted, closed " + mailbox.isClosed());
+          try {
+            idle.pause();
+          } catch (AssertionError stalled) {
+            fail(kind + ": nothing to take with " + taken + " taken, " + mailbox.acceptedCount()
+                + " accepted, closed " + mailbox.isClosed(), stalled);
           }
-          Thread.yield();
           continue;
         }
-        lastTaken = System.nanoTime();
+        idle.progress();
         int id = (int) (e >>> 32);
         assertEquals(next[id], e & 0xFFFF_FFFFL, kind + ": producer " + id + " out of order");
         next[id]++;

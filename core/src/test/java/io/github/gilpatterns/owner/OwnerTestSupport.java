@@ -3,6 +3,7 @@ package io.github.gilpatterns.owner;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.Await;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
@@ -164,27 +164,14 @@ final class OwnerTestSupport {
     }
   }
 
-  /** Polls {@code condition} until it holds, failing after {@link #DEADLINE}. */
+  /** Waits until {@code condition} holds, failing after {@link #DEADLINE} ({@link Await#until}). */
   static void awaitCondition(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    for (int round = 0; !condition.getAsBoolean(); round++) {
-      if (System.nanoTime() - deadline > 0) {
-        fail("timed out waiting until " + what);
-      }
-      if (round < 100) {
-        Thread.yield();
-      } else {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-      }
-    }
+    Await.until(what, condition, DEADLINE);
   }
 
-  /** Polls until {@code thread} is blocked (WAITING or TIMED_WAITING), failing after the deadline. */
+  /** Waits until {@code thread} is blocked (WAITING or TIMED_WAITING), as {@link Await#blocked}. */
   static void awaitBlocked(Thread thread) {
-    awaitCondition(thread.getName() + " is blocked", () -> {
-      Thread.State state = thread.getState();
-      return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
-    });
+    Await.blocked(thread);
   }
 
   /** Joins {@code thread}, failing if it is still alive after the deadline. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.Await;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -362,15 +363,17 @@ class JoinableQueueCPythonTest {
                 q.take();
                 q.taskDone();
                 barrierStart.await(TestThread.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                Await.Idle idle = Await.idle("an item or the shutdown");
                 while (true) {
                     Integer x = q.poll(); // get_nowait()
                     if (x != null) {
                         q.taskDone();
+                        idle.progress();
                     } else if (q.isShutdown() && q.isEmpty()) { // get_nowait() raising ShutDown
                         resGets.add(true);
                         break;
                     } else {
-                        Thread.yield(); // get_nowait() raising Empty
+                        idle.pause(); // get_nowait() raising Empty: yield, then park
                     }
                 }
             }));
@@ -675,11 +678,13 @@ class JoinableQueueCPythonTest {
 
     private static void consumeNonblock(JoinableQueue<Integer> q,
             Queue<Integer> results, int sentinel) {
+        Await.Idle idle = Await.idle("an item");
         while (true) {
             Integer val;
             while ((val = q.poll()) == null) {
-                Thread.yield();
+                idle.pause();
             }
+            idle.progress();
             if (val == sentinel) {
                 return;
             }
@@ -691,8 +696,9 @@ class JoinableQueueCPythonTest {
             Queue<Integer> results, int sentinel) throws InterruptedException {
         while (true) {
             Integer val;
+            Await.Deadline deadline = Await.deadline("an item");
             while ((val = q.poll(10, TimeUnit.MICROSECONDS)) == null) {
-                // retry
+                deadline.check(); // the timed poll parks; the deadline bounds the retries
             }
             if (val == sentinel) {
                 return;

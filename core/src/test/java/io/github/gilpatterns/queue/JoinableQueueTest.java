@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -728,7 +729,9 @@ class JoinableQueueTest {
                 }
             });
             long passes = 0;
+            Await.Deadline deadline = Await.deadline("the producer to finish");
             while (!stop.get() || passes == 0) {
+                deadline.check();
                 int previous = -1;
                 for (int x : q) { // never throws, every element at most once, in order
                     assertTrue(x > previous, x + " after " + previous);

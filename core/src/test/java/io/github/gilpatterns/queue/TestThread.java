@@ -2,6 +2,7 @@ package io.github.gilpatterns.queue;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.Await;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,7 @@ import java.util.function.BooleanSupplier;
 /**
  * A test thread, of the kind {@link ThreadMode} selects, that records what its body throws, can
  * be waited on until it is blocked, and is finished with a bounded join that rethrows the
- * recorded failure. Never sleeps.
+ * recorded failure. Never sleeps; every wait is bounded ({@link Await}).
  */
 final class TestThread {
 
@@ -20,7 +21,7 @@ final class TestThread {
         void run() throws Throwable;
     }
 
-    static final long TIMEOUT_SECONDS = 20;
+    static final long TIMEOUT_SECONDS = Await.LIMIT.toSeconds();
 
     private final Thread thread;
     private volatile Throwable failure;
@@ -55,39 +56,26 @@ final class TestThread {
     }
 
     /**
-     * Waits (spinning with {@code Thread.yield()}, no sleep) until this thread is parked in
-     * WAITING or TIMED_WAITING; fails if it ends first or does not block within the timeout.
+     * Waits until this thread is parked in WAITING or TIMED_WAITING ({@link Await#blocked});
+     * fails if it ends first or does not block within the timeout.
      */
     void awaitBlocked() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        for (;;) {
-            Thread.State s = thread.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
-                return;
+        try {
+            Await.blocked(thread);
+        } catch (AssertionError e) {
+            if (failure != null) {
+                e.addSuppressed(failure);
             }
-            if (s == Thread.State.TERMINATED) {
-                throw new AssertionError(getName() + " ended instead of blocking", failure);
-            }
-            if (System.nanoTime() - deadline > 0) {
-                fail(getName() + " did not block within " + TIMEOUT_SECONDS + " s (state " + s
-                        + ")");
-            }
-            Thread.yield();
+            throw e;
         }
     }
 
     /**
-     * Waits (spinning with {@code Thread.yield()}, no sleep) until {@code condition} holds;
-     * fails, naming {@code what}, if it does not within the timeout.
+     * Waits until {@code condition} holds ({@link Await#until}); fails, naming {@code what}, if
+     * it does not within the timeout.
      */
     static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("not within " + TIMEOUT_SECONDS + " s: " + what);
-            }
-            Thread.yield();
-        }
+        Await.until(what, condition);
     }
 
     /** Joins with a timeout, failing if the thread is still alive, and rethrows its failure. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.Await;
+import io.github.gilpatterns.testing.ThreadMode;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import java.time.Duration;
@@ -69,9 +71,11 @@ class BankTest {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong snapshots = new AtomicLong();
       AtomicLong wrongTotals = new AtomicLong();
-      Thread auditor = new Thread(() -> {
+      Thread auditor = ThreadMode.newThread(() -> {
+        Await.Deadline deadline = Await.deadline("the transfers to end");
         try {
           while (!stop.get()) {
+            deadline.check();
             if (bank.total() != ACCOUNTS * OPENING) {
               wrongTotals.incrementAndGet();
             }

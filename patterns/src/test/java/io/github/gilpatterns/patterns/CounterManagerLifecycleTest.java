@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.Await;
+import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +72,7 @@ class CounterManagerLifecycleTest {
     await(callback.entered);
     counter.increment(5);
     AtomicReference<Object> counted = new AtomicReference<>();
-    Thread reader = new Thread(() -> {
+    Thread reader = ThreadMode.newThread(() -> {
       try {
         counted.set(counter.count()); // queued behind the increment of 5
       } catch (Throwable e) {
@@ -87,11 +89,7 @@ class CounterManagerLifecycleTest {
 
   /** Waits, failing after the deadline, until {@code t} blocks (here: in a future's get()). */
   private static void awaitWaiting(Thread t) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TestThreads.DEADLINE_SECONDS);
-    while (t.getState() != Thread.State.WAITING) {
-      assertTrue(t.isAlive() && System.nanoTime() < deadline, t.getName() + " never blocked");
-      Thread.onSpinWait();
-    }
+    Await.blocked(t);
   }
 
   @Test
@@ -120,7 +118,7 @@ class CounterManagerLifecycleTest {
       counter.increment(1); // fills the queue of one
       AtomicReference<Throwable> failure = new AtomicReference<>();
       CountDownLatch returned = new CountDownLatch(1);
-      Thread producer = new Thread(() -> {
+      Thread producer = ThreadMode.newThread(() -> {
         try {
           counter.increment(1);
           returned.countDown();

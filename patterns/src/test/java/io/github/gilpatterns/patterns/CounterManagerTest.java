@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,11 +60,10 @@ class CounterManagerTest {
     try (CounterManager counter = CounterManager.start("cross")) {
       for (int round = 1; round <= 500; round++) {
         CountDownLatch incremented = new CountDownLatch(1);
-        Thread writer = new Thread(() -> {
+        Thread writer = ThreadMode.start("writer-" + round, () -> {
           counter.increment();
           incremented.countDown();
         });
-        writer.start();
         await(incremented);
         assertEquals(round, counter.count()); // no join: the FIFO mailbox orders the ask after it
         TestThreads.joinOrFail(writer);

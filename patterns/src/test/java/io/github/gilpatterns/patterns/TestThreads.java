@@ -3,6 +3,8 @@ package io.github.gilpatterns.patterns;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.gilpatterns.testing.Await;
+import io.github.gilpatterns.testing.ThreadMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class TestThreads {
 
   /** How long any single wait in these tests may take before the test fails. */
-  static final long DEADLINE_SECONDS = 20;
+  static final long DEADLINE_SECONDS = Await.LIMIT.toSeconds();
 
   private TestThreads() {}
 
@@ -36,7 +38,7 @@ final class TestThreads {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       final int index = i;
-      Thread t = new Thread(() -> {
+      Thread t = ThreadMode.newThread(() -> {
         try {
           start.await(DEADLINE_SECONDS, TimeUnit.SECONDS);
           body.run(index);
@@ -79,13 +81,20 @@ final class TestThreads {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < submitters; i++) {
       final int submitter = i;
-      Thread thread = new Thread(() -> {
+      Thread thread = ThreadMode.newThread(() -> {
         started.countDown();
+        Await.Deadline deadline = Await.deadline("close() to refuse a submission");
         long n = 0;
         try {
           while (true) {
+            deadline.check();
             submit.submit(submitter, n);
             n++;
+            if ((n & 63) == 0) {
+              // A virtual thread that never blocks keeps its carrier: with more submitters than
+              // carriers, the rest would never start. Yielding now and then lets them in.
+              Thread.yield();
+            }
           }
         } catch (RejectedExecutionException closed) {
           accepted.addAndGet(n);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gilpatterns.testing.ThreadMode;
 import com.google.common.util.concurrent.ListenableFuture;
 import java.time.Duration;
 import java.util.List;
@@ -181,7 +182,7 @@ class WorkerPoolTest {
       handled.increment();
     }).name("bounded").workers(1).queueCapacity(2).start()) {
       CountDownLatch submittedAll = new CountDownLatch(1);
-      Thread submitter = new Thread(() -> {
+      Thread submitter = ThreadMode.newThread("submitter", () -> {
         for (int i = 0; i < 10; i++) {
           pool.submit(i);
         }

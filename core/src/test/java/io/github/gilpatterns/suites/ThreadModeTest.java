@@ -1,7 +1,8 @@
-package io.github.gilpatterns.testing;
+package io.github.gilpatterns.suites;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.gilpatterns.testing.ThreadMode;
 import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;

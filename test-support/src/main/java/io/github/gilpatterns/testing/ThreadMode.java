@@ -3,7 +3,11 @@ package io.github.gilpatterns.testing;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * setting fails loudly instead of quietly testing platform threads). Tests start their own threads
  * with {@link #start(String, Runnable)} and give {@link #factory(String)} to the library types
  * that take a {@link ThreadFactory}, so one suite tests both kinds.
+ *
+ * <p>Every thread made here is remembered until {@link #takeMade()} hands it over, so that
+ * {@link ThreadLeakCheck} can find the threads a test left running, virtual ones included (the
+ * JDK lists only platform threads).
  *
  * <p>The project compiles for Java 17, so the JDK 21 API {@code Thread.ofVirtual()} is reached
  * through a method handle.
@@ -60,7 +68,24 @@ public final class ThreadMode {
     }
   }
 
+  /** Threads made since the last {@link #takeMade()}. */
+  private static final Set<Thread> MADE = ConcurrentHashMap.newKeySet();
+
   private ThreadMode() {}
+
+  /** Returns the threads made since the last call, and forgets them. */
+  static List<Thread> takeMade() {
+    List<Thread> made = new ArrayList<>(MADE);
+    MADE.removeAll(made);
+    return made;
+  }
+
+  private static Thread remember(Thread thread) {
+    if (thread != null) {
+      MADE.add(thread);
+    }
+    return thread;
+  }
 
   /** Whether the suites run on virtual threads. */
   public static boolean virtual() {
@@ -78,13 +103,14 @@ public final class ThreadMode {
       try {
         Object builder = OF_VIRTUAL.invoke();
         builder = NAME.invoke(builder, prefix + "-", 0L);
-        return (ThreadFactory) FACTORY.invoke(builder);
+        ThreadFactory virtual = (ThreadFactory) FACTORY.invoke(builder);
+        return task -> remember(virtual.newThread(task));
       } catch (Throwable t) {
         throw new IllegalStateException("could not make a virtual-thread factory", t);
       }
     }
     AtomicInteger next = new AtomicInteger();
-    return task -> new Thread(task, prefix + "-" + next.getAndIncrement());
+    return task -> remember(new Thread(task, prefix + "-" + next.getAndIncrement()));
   }
 
   /** Creates and starts a thread of the selected kind named {@code name}. */
