@@ -42,7 +42,7 @@ public final class ModularSmoke {
     queue.take();
     queue.taskDone();
     queue.join();
-    try (TaskGroup group = new TaskGroup("modular")) {
+    try (TaskGroup group = TaskGroup.create("modular")) {
       ListenableFuture<Integer> one = group.fork(() -> 1);
       group.join();
       check(one.get() == 1, "task group joined");

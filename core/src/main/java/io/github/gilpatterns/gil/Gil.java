@@ -120,7 +120,7 @@ import org.jspecify.annotations.Nullable;
  *
  * static double seconds(Gil gil) throws Exception {
  *   long start = System.nanoTime();
- *   try (GilExecutor pool = GilExecutor.create(gil, 2, "fib")) {
+ *   try (GilExecutor pool = GilExecutor.create("fib", gil, 2)) {
  *     ListenableFuture<Long> a = pool.submit(() -> fib(40));
  *     ListenableFuture<Long> b = pool.submit(() -> fib(40));
  *     a.get();
@@ -712,7 +712,7 @@ public final class Gil {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("sleep duration must not be negative: " + duration);
     }
-    sleepNanos(Builder.saturatedNanos(duration));
+    sleepNanos(TimeUnit.NANOSECONDS.convert(duration));
   }
 
   /**
@@ -1308,7 +1308,7 @@ public final class Gil {
       if (interval.isZero() || interval.isNegative()) {
         throw new IllegalArgumentException("switch interval must be positive: " + interval);
       }
-      this.intervalNanos = saturatedNanos(interval);
+      this.intervalNanos = TimeUnit.NANOSECONDS.convert(interval);
       return this;
     }
 
@@ -1417,12 +1417,5 @@ public final class Gil {
       return new Gil(this);
     }
 
-    private static long saturatedNanos(Duration d) {
-      try {
-        return d.toNanos();
-      } catch (ArithmeticException e) {
-        return Long.MAX_VALUE;
-      }
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.github.gilpatterns.gil;
 
 import com.google.common.util.concurrent.AbstractListeningExecutorService;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import io.github.gilpatterns.join.Lifecycle;
 import io.github.gilpatterns.join.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -53,11 +55,11 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Workers</b> are started one per submission until {@code maxWorkers} exist, then
  * reused. By default they are non-daemon platform threads named Python-style
  * {@code ThreadPoolExecutor-P_T} (or {@code InterpreterPoolExecutor-P_T}), {@code P}
- * counting executors and {@code T} workers. {@link #create(Gil, int, String)} and
- * {@link #perInterpreter(int, String)} name them {@code prefix_0}, {@code prefix_1}, ... as
- * Python's {@code thread_name_prefix} does, so that a trace or a thread dump says whose they
- * are; {@link #create(Gil, int, ThreadFactory)} and
- * {@link #perInterpreter(int, ThreadFactory)} take them from a {@link ThreadFactory}
+ * counting executors and {@code T} workers. An executor given a name
+ * ({@link #create(String, Gil, int)}, {@link #perInterpreter(String, int)},
+ * {@link Builder#name(String)}) names them {@code name_0}, {@code name_1}, ... as Python's
+ * {@code thread_name_prefix} does, so that a trace or a thread dump says whose they are;
+ * {@link Builder#threadFactory(ThreadFactory)} takes them from a {@link ThreadFactory}
  * instead. The queue of waiting tasks is unbounded.
  *
  * <p><b>Virtual workers.</b> With {@code Thread.ofVirtual().factory()} (JDK 21 or later) the
@@ -81,9 +83,10 @@ import org.jspecify.annotations.Nullable;
  * ({@code future::get} names two methods, so the compiler cannot choose an overload of
  * {@code releasing} for it.)
  *
- * <p><b>Shutdown.</b> {@link #shutdown()}, {@link #shutdownNow()},
- * {@link #awaitTermination(long, TimeUnit)} and {@link #close()} have the semantics of
- * {@link ThreadPoolExecutor}'s and of Java 19's {@code ExecutorService.close()}. When
+ * <p><b>Shutdown.</b> The library's one {@link Lifecycle} contract, with tasks as its work:
+ * {@link #shutdown()}, {@link #shutdownNow()}, {@link #awaitTermination(long, TimeUnit)} and
+ * {@link #close()} have the semantics of {@link ThreadPoolExecutor}'s and of Java 19's
+ * {@code ExecutorService.close()}. When
  * {@code shutdownNow()} returns, every task accepted before it either has started (it holds
  * its GIL and runs) or is in the returned list: the list holds the tasks still queued
  * <em>and</em> those a worker had taken but not started, because it was waiting for the GIL
@@ -113,8 +116,8 @@ import org.jspecify.annotations.Nullable;
  * }
  *
  * System.out.printf("one GIL %.2f s, per interpreter %.2f s%n",
- *     seconds(GilExecutor.create(Gil.create(), 2, "gil")),
- *     seconds(GilExecutor.perInterpreter(2, "interp")));
+ *     seconds(GilExecutor.create("gil", Gil.create(), 2)),
+ *     seconds(GilExecutor.perInterpreter("interp", 2)));
  * }</pre>
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to submitting a task
@@ -125,7 +128,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @see Gil
  */
-public final class GilExecutor extends AbstractListeningExecutorService implements AutoCloseable {
+public final class GilExecutor extends AbstractListeningExecutorService
+    implements Lifecycle<Runnable> {
   /*
    * Implementation overview.
    *
@@ -175,8 +179,8 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    *
    * Since a GilTask never lets an exception escape, workers are never replaced, and k < n for
    * the life of a per-interpreter pool. Thread names come from the factory; the default one is
-   * Threads.factory(prefix): prefix-P_T, P counting executors of that kind in the JVM, T the
-   * workers of this one; with a thread-name prefix, named(prefix): prefix_T.
+   * named(name): name_T, the executor's name being kind-P by default, P counting unnamed
+   * executors of that kind in the JVM, and T the workers of this one.
    *
    * The blocking waits (awaitTermination, invokeAll, invokeAny) drop the caller's GIL with
    * Gil.releaseCurrent() in try-with-resources rather than with a releasing(..) lambda: a
@@ -210,9 +214,11 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   private final ConcurrentLinkedQueue<Worker> workers = new ConcurrentLinkedQueue<>();
   /** "ThreadPoolExecutor" or "InterpreterPoolExecutor". */
   private final String kind;
+  private final String name;
 
-  private GilExecutor(String kind, @Nullable Gil sharedGil, List<Gil> gils, int maxWorkers,
-      ThreadFactory threadFactory, @Nullable Probe probe) {
+  private GilExecutor(String name, String kind, @Nullable Gil sharedGil, List<Gil> gils,
+      int maxWorkers, ThreadFactory threadFactory, @Nullable Probe probe) {
+    this.name = name;
     this.probe = probe;
     this.sharedGil = sharedGil;
     this.gils = gils;
@@ -243,8 +249,10 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
 
   /**
    * Returns a new executor of up to {@code maxWorkers} threads that all run their tasks
-   * holding {@code gil} (Python's {@code ThreadPoolExecutor(max_workers)}). Its workers are
-   * non-daemon platform threads named {@code ThreadPoolExecutor-P_T}.
+   * holding {@code gil} (Python's {@code ThreadPoolExecutor(max_workers)}), named
+   * {@code ThreadPoolExecutor-P}: its workers are non-daemon platform threads named
+   * {@code ThreadPoolExecutor-P_T}. Equivalent to
+   * {@code GilExecutor.builder().gil(gil).maxWorkers(maxWorkers).build()}.
    *
    * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
    * @param maxWorkers the maximum number of worker threads
@@ -253,189 +261,280 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
    */
   public static GilExecutor create(Gil gil, int maxWorkers) {
-    return shared(gil, maxWorkers, null, null);
+    return builder().gil(gil).maxWorkers(maxWorkers).build();
   }
 
   /**
-   * Returns a new executor like {@link #create(Gil, int)} whose workers come from
-   * {@code threadFactory}, as {@code Executors.newFixedThreadPool(int, ThreadFactory)} does:
-   * on JDK 21 or later, {@code Thread.ofVirtual().factory()} gives virtual workers (see
-   * the class documentation for what changes then). The factory decides the workers'
-   * names, kind and daemon status; {@link Threads#factory(String, ThreadFactory)} keeps the
-   * Python-style names on threads of any kind.
+   * Returns a new executor named {@code name} of up to {@code maxWorkers} threads that all run
+   * their tasks holding {@code gil}; its workers are non-daemon platform threads named
+   * {@code name_0}, {@code name_1}, ..., as Python's
+   * {@code ThreadPoolExecutor(max_workers, thread_name_prefix)} names them. Equivalent to
+   * {@code GilExecutor.builder().name(name).gil(gil).maxWorkers(maxWorkers).build()}.
    *
-   * <p>The factory must return a new, unstarted thread that runs the {@code Runnable} it is
-   * given. It is called on a submitting thread, once per submission while fewer than
-   * {@code maxWorkers} workers have started, never twice at a time. If it throws, that
-   * submission is rejected with a {@link RejectedExecutionException} whose cause is the
-   * factory's exception, and the next submission asks it again. If it returns null, the
-   * task is queued for the workers that exist, and rejected if there are none. (This is
-   * {@link ThreadPoolExecutor}'s behaviour, except that a factory's exception reaches the
-   * caller as the cause of the rejection.)
-   *
+   * @param name the executor's name, and the start of every worker's name
    * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
    * @param maxWorkers the maximum number of worker threads
-   * @param threadFactory makes the worker threads
    * @return a new executor
-   * @throws NullPointerException if {@code gil} or {@code threadFactory} is null
-   * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
+   * @throws NullPointerException if {@code name} or {@code gil} is null
+   * @throws IllegalArgumentException if {@code name} is empty or {@code maxWorkers} is less
+   *     than 1
    */
-  public static GilExecutor create(Gil gil, int maxWorkers, ThreadFactory threadFactory) {
-    return shared(gil, maxWorkers, Objects.requireNonNull(threadFactory, "threadFactory"), null);
+  public static GilExecutor create(String name, Gil gil, int maxWorkers) {
+    return builder().name(name).gil(gil).maxWorkers(maxWorkers).build();
   }
 
   /**
-   * Returns a new executor like {@link #create(Gil, int)} whose workers are named
-   * {@code threadNamePrefix_0}, {@code threadNamePrefix_1}, ... in the order they start, as
-   * Python's {@code ThreadPoolExecutor(max_workers, thread_name_prefix)} names them. They
-   * are non-daemon platform threads.
-   *
-   * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
-   * @param maxWorkers the maximum number of worker threads
-   * @param threadNamePrefix the start of every worker's name
-   * @return a new executor
-   * @throws NullPointerException if {@code gil} or {@code threadNamePrefix} is null
-   * @throws IllegalArgumentException if {@code maxWorkers} is less than 1 or
-   *     {@code threadNamePrefix} is empty
-   */
-  public static GilExecutor create(Gil gil, int maxWorkers, String threadNamePrefix) {
-    return shared(gil, maxWorkers, named(threadNamePrefix), null);
-  }
-
-  /** An executor like {@link #create(Gil, int)} whose racy points call {@code probe}. */
-  static GilExecutor createProbed(Gil gil, int maxWorkers, ThreadFactory threadFactory,
-      Probe probe) {
-    return shared(gil, maxWorkers, Objects.requireNonNull(threadFactory, "threadFactory"),
-        Objects.requireNonNull(probe, "probe"));
-  }
-
-  /** Checks the arguments, then makes the default factory (if null) and the executor. */
-  private static GilExecutor shared(Gil gil, int maxWorkers,
-      @Nullable ThreadFactory threadFactory, @Nullable Probe probe) {
-    Objects.requireNonNull(gil, "gil");
-    if (maxWorkers < 1) {
-      throw new IllegalArgumentException("maxWorkers must be at least 1: " + maxWorkers);
-    }
-    String kind = "ThreadPoolExecutor";
-    return new GilExecutor(kind, gil, List.of(gil), maxWorkers,
-        threadFactory != null ? threadFactory : Threads.factory(kind), probe);
-  }
-
-  /**
-   * Returns a new executor of up to {@code interpreters} threads, each running its tasks
-   * under its own new default {@link Gil} (one interpreter per worker: PEP 684, Python
-   * 3.14's {@code InterpreterPoolExecutor}, the {@code multiprocessing} analogue), so CPU-
-   * bound tasks run in parallel. Its workers are non-daemon platform threads named
-   * {@code InterpreterPoolExecutor-P_T}.
+   * Returns a new executor of {@code interpreters} threads, each running its tasks under its
+   * own new default {@link Gil} (one interpreter per worker: PEP 684, Python 3.14's
+   * {@code InterpreterPoolExecutor}, the {@code multiprocessing} analogue), so CPU-bound tasks
+   * run in parallel. It is named {@code InterpreterPoolExecutor-P}, and its workers are
+   * non-daemon platform threads named {@code InterpreterPoolExecutor-P_T}. Equivalent to
+   * {@code GilExecutor.builder().perInterpreter(interpreters).build()}.
    *
    * @param interpreters the number of workers, hence of GILs
    * @return a new executor
    * @throws IllegalArgumentException if {@code interpreters} is less than 1
    */
   public static GilExecutor perInterpreter(int interpreters) {
-    return interpreters(interpreters, Gil::create, null);
+    return builder().perInterpreter(interpreters).build();
   }
 
   /**
-   * Returns a new executor like {@link #perInterpreter(int)} whose workers come from
-   * {@code threadFactory}; the factory's contract, and what happens when it returns null or
-   * throws, are those of {@link #create(Gil, int, ThreadFactory)}. The k-th thread the
-   * factory makes gets the k-th GIL of {@link #gils()}.
+   * Returns a new executor named {@code name} of {@code interpreters} threads, each with its
+   * own GIL, as {@link #perInterpreter(int)}; its workers are named {@code name_0},
+   * {@code name_1}, ...
    *
+   * @param name the executor's name, and the start of every worker's name
    * @param interpreters the number of workers, hence of GILs
-   * @param threadFactory makes the worker threads
    * @return a new executor
-   * @throws NullPointerException if {@code threadFactory} is null
-   * @throws IllegalArgumentException if {@code interpreters} is less than 1
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is empty or {@code interpreters} is less
+   *     than 1
    */
-  public static GilExecutor perInterpreter(int interpreters, ThreadFactory threadFactory) {
-    return interpreters(interpreters, Gil::create,
-        Objects.requireNonNull(threadFactory, "threadFactory"));
+  public static GilExecutor perInterpreter(String name, int interpreters) {
+    return builder().name(name).perInterpreter(interpreters).build();
   }
 
   /**
-   * Returns a new executor like {@link #perInterpreter(int)} whose workers are named
-   * {@code threadNamePrefix_0}, {@code threadNamePrefix_1}, ... in the order they start (as
-   * {@link #create(Gil, int, String)} names them).
+   * Returns a builder of GIL executors.
    *
-   * @param interpreters the number of workers, hence of GILs
-   * @param threadNamePrefix the start of every worker's name
-   * @return a new executor
-   * @throws NullPointerException if {@code threadNamePrefix} is null
-   * @throws IllegalArgumentException if {@code interpreters} is less than 1 or
-   *     {@code threadNamePrefix} is empty
+   * @return a new builder with the defaults: one new {@link Gil#create() default GIL} shared by
+   *     up to {@code min(32, cores + 4)} workers (Python's default {@code max_workers}),
+   *     non-daemon platform workers, and the name {@code ThreadPoolExecutor-P} (or
+   *     {@code InterpreterPoolExecutor-P} per interpreter)
    */
-  public static GilExecutor perInterpreter(int interpreters, String threadNamePrefix) {
-    return interpreters(interpreters, Gil::create, named(threadNamePrefix));
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
-   * Returns a new executor like {@link #perInterpreter(int)} whose GILs come from
-   * {@code gils}, called {@code interpreters} times before this returns: for instance
-   * {@code perInterpreter(4, Gil.builder().trace(true)::build)} for GILs whose
-   * {@link Gil#trace() trace} shows each interpreter's timeline, read back with
-   * {@link #gils()}. The k-th GIL it returns is the k-th of {@link #gils()}.
-   *
-   * @param interpreters the number of workers, hence of GILs
-   * @param gils makes one new GIL per call
-   * @return a new executor
-   * @throws NullPointerException if {@code gils} is null or returns null
-   * @throws IllegalArgumentException if {@code interpreters} is less than 1, or if
-   *     {@code gils} returns the same GIL twice (the interpreters would share it)
+   * A builder of {@link GilExecutor}s: one GIL shared by every worker ({@link #gil(Gil)},
+   * {@link #maxWorkers(int)}), or one GIL per worker ({@link #perInterpreter(int)},
+   * {@link #gils(Supplier)}), which exclude each other. Not thread-safe; each {@link #build()}
+   * makes a new executor (which starts its workers as tasks arrive). A setter that throws
+   * changes nothing.
    */
-  public static GilExecutor perInterpreter(int interpreters, Supplier<Gil> gils) {
-    return interpreters(interpreters, Objects.requireNonNull(gils, "gils"), null);
-  }
+  public static final class Builder {
+    private @Nullable String name;
+    private @Nullable Gil gil;
+    private int maxWorkers;
+    private int interpreters;
+    private @Nullable Supplier<Gil> gils;
+    private @Nullable ThreadFactory threadFactory;
+    private @Nullable Probe probe;
 
-  /**
-   * Returns a new executor like {@link #perInterpreter(int, Supplier)} whose workers come
-   * from {@code threadFactory}, with the factory contract of
-   * {@link #create(Gil, int, ThreadFactory)}.
-   *
-   * @param interpreters the number of workers, hence of GILs
-   * @param gils makes one new GIL per call
-   * @param threadFactory makes the worker threads
-   * @return a new executor
-   * @throws NullPointerException if an argument is null or {@code gils} returns null
-   * @throws IllegalArgumentException if {@code interpreters} is less than 1, or if
-   *     {@code gils} returns the same GIL twice
-   */
-  public static GilExecutor perInterpreter(int interpreters, Supplier<Gil> gils,
-      ThreadFactory threadFactory) {
-    return interpreters(interpreters, Objects.requireNonNull(gils, "gils"),
-        Objects.requireNonNull(threadFactory, "threadFactory"));
-  }
+    private Builder() {}
 
-  /** Checks the arguments, then makes the GILs, the default factory (if null) and the executor. */
-  private static GilExecutor interpreters(int interpreters, Supplier<Gil> gils,
-      @Nullable ThreadFactory threadFactory) {
-    if (interpreters < 1) {
-      throw new IllegalArgumentException("interpreters must be at least 1: " + interpreters);
-    }
-    List<Gil> own = new ArrayList<>(interpreters);
-    Set<Gil> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (int i = 0; i < interpreters; i++) {
-      Gil gil = Objects.requireNonNull(gils.get(), "the GIL supplier returned null");
-      if (!seen.add(gil)) {
-        throw new IllegalArgumentException(
-            "the GIL supplier returned " + gil + " twice; each interpreter needs its own GIL");
+    /**
+     * Names the executor; its workers are named {@code name_0}, {@code name_1}, ... in the
+     * order they start, as Python's {@code thread_name_prefix} names them, unless a
+     * {@linkplain #threadFactory(ThreadFactory) thread factory} names them.
+     *
+     * @param name the executor's name
+     * @return this builder
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is empty
+     */
+    @CanIgnoreReturnValue
+    public Builder name(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("name must not be empty");
       }
-      own.add(gil);
+      this.name = name;
+      return this;
     }
-    String kind = "InterpreterPoolExecutor";
-    return new GilExecutor(kind, null, List.copyOf(own), interpreters,
-        threadFactory != null ? threadFactory : Threads.factory(kind), null);
+
+    /**
+     * Makes every worker run its tasks holding {@code gil} (default: a new
+     * {@link Gil#create() default GIL}).
+     *
+     * @param gil the GIL every task runs under; {@link Gil#freeThreaded()} for PEP 703
+     * @return this builder
+     * @throws NullPointerException if {@code gil} is null
+     * @throws IllegalStateException if {@link #perInterpreter(int)} was set
+     */
+    @CanIgnoreReturnValue
+    public Builder gil(Gil gil) {
+      Objects.requireNonNull(gil, "gil");
+      checkShared();
+      this.gil = gil;
+      return this;
+    }
+
+    /**
+     * Sets the maximum number of workers sharing the GIL (default {@code min(32, cores + 4)},
+     * Python's).
+     *
+     * @param maxWorkers the maximum number of worker threads
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxWorkers} is less than 1
+     * @throws IllegalStateException if {@link #perInterpreter(int)} was set
+     */
+    @CanIgnoreReturnValue
+    public Builder maxWorkers(int maxWorkers) {
+      if (maxWorkers < 1) {
+        throw new IllegalArgumentException("maxWorkers must be at least 1: " + maxWorkers);
+      }
+      checkShared();
+      this.maxWorkers = maxWorkers;
+      return this;
+    }
+
+    /**
+     * Gives each of {@code interpreters} workers a GIL of its own (PEP 684): CPU-bound tasks
+     * run in parallel. The k-th worker the thread factory makes gets the k-th GIL of
+     * {@link GilExecutor#gils()}.
+     *
+     * @param interpreters the number of workers, hence of GILs
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interpreters} is less than 1
+     * @throws IllegalStateException if {@link #gil(Gil)} or {@link #maxWorkers(int)} was set
+     */
+    @CanIgnoreReturnValue
+    public Builder perInterpreter(int interpreters) {
+      if (interpreters < 1) {
+        throw new IllegalArgumentException("interpreters must be at least 1: " + interpreters);
+      }
+      if (gil != null || maxWorkers != 0) {
+        throw new IllegalStateException(
+            "perInterpreter(..) gives each worker its own GIL: it excludes gil(..) and maxWorkers(..)");
+      }
+      this.interpreters = interpreters;
+      return this;
+    }
+
+    /**
+     * With {@link #perInterpreter(int)}, makes the GILs with {@code gils}, called once per
+     * interpreter when the executor is built (default {@link Gil#create()}): for instance
+     * {@code Gil.builder().trace(true)::build} for GILs whose {@link Gil#trace() trace} shows
+     * each interpreter's timeline, read back with {@link GilExecutor#gils()}.
+     *
+     * @param gils makes one new GIL per call
+     * @return this builder
+     * @throws NullPointerException if {@code gils} is null
+     * @throws IllegalStateException if {@link #gil(Gil)} or {@link #maxWorkers(int)} was set
+     */
+    @CanIgnoreReturnValue
+    public Builder gils(Supplier<Gil> gils) {
+      Objects.requireNonNull(gils, "gils");
+      if (gil != null || maxWorkers != 0) {
+        throw new IllegalStateException("gils(..) makes one GIL per interpreter: it excludes "
+            + "gil(..) and maxWorkers(..)");
+      }
+      this.gils = gils;
+      return this;
+    }
+
+    private void checkShared() {
+      if (interpreters != 0 || gils != null) {
+        throw new IllegalStateException("gil(..) and maxWorkers(..) share one GIL: they exclude "
+            + "perInterpreter(..) and gils(..)");
+      }
+    }
+
+    /**
+     * Makes the workers with {@code threadFactory}, as
+     * {@code Executors.newFixedThreadPool(int, ThreadFactory)} does: on JDK 21 or later,
+     * {@code Thread.ofVirtual().factory()} gives virtual workers (see the class documentation
+     * for what changes then). The factory decides the workers' names, kind and daemon status;
+     * {@link Threads#factory(String, ThreadFactory)} keeps the Python-style names on threads of
+     * any kind.
+     *
+     * <p>The factory must return a new, unstarted thread that runs the {@code Runnable} it is
+     * given. It is called on a submitting thread, once per submission while fewer than the
+     * maximum workers have started, never twice at a time. If it throws, that submission is
+     * rejected with a {@link RejectedExecutionException} whose cause is the factory's
+     * exception, and the next submission asks it again. If it returns null, the task is queued
+     * for the workers that exist, and rejected if there are none. (This is
+     * {@link ThreadPoolExecutor}'s behaviour, except that a factory's exception reaches the
+     * caller as the cause of the rejection.)
+     *
+     * @param threadFactory makes the worker threads
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is null
+     */
+    @CanIgnoreReturnValue
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /** For tests of this package: the executor's racy points call {@code probe}. */
+    @CanIgnoreReturnValue
+    Builder probe(Probe probe) {
+      this.probe = Objects.requireNonNull(probe, "probe");
+      return this;
+    }
+
+    /**
+     * Makes a new executor with this builder's settings; its workers start as tasks arrive.
+     *
+     * @return a new executor
+     * @throws NullPointerException if the {@linkplain #gils(Supplier) GIL supplier} returns null
+     * @throws IllegalArgumentException if the GIL supplier returns the same GIL twice (the
+     *     interpreters would share it)
+     */
+    public GilExecutor build() {
+      if (interpreters == 0 && gils == null) {
+        Gil shared = gil != null ? gil : Gil.create();
+        int n = maxWorkers != 0 ? maxWorkers
+            : Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+        return make("ThreadPoolExecutor", shared, List.of(shared), n);
+      }
+      int n = interpreters != 0 ? interpreters : Runtime.getRuntime().availableProcessors();
+      Supplier<Gil> supplier = gils != null ? gils : Gil::create;
+      List<Gil> own = new ArrayList<>(n);
+      Set<Gil> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (int i = 0; i < n; i++) {
+        Gil g = Objects.requireNonNull(supplier.get(), "the GIL supplier returned null");
+        if (!seen.add(g)) {
+          throw new IllegalArgumentException(
+              "the GIL supplier returned " + g + " twice; each interpreter needs its own GIL");
+        }
+        own.add(g);
+      }
+      return make("InterpreterPoolExecutor", null, List.copyOf(own), n);
+    }
+
+    private GilExecutor make(String kind, @Nullable Gil shared, List<Gil> gils, int n) {
+      String executorName = name != null ? name
+          : kind + "-" + EXECUTOR_NUMBERS.computeIfAbsent(kind, k -> new AtomicInteger())
+              .getAndIncrement();
+      ThreadFactory factory = threadFactory != null ? threadFactory : named(executorName);
+      return new GilExecutor(executorName, kind, shared, gils, n, factory, probe);
+    }
   }
+
+  /** Numbers the executors of each kind that were not given a name, from 0, across the JVM. */
+  private static final ConcurrentHashMap<String, AtomicInteger> EXECUTOR_NUMBERS =
+      new ConcurrentHashMap<>();
 
   /**
    * Returns a factory of non-daemon platform threads named {@code prefix_0}, {@code prefix_1},
    * ..., Python's {@code thread_name_prefix} naming.
    */
   private static ThreadFactory named(String prefix) {
-    Objects.requireNonNull(prefix, "threadNamePrefix");
-    if (prefix.isEmpty()) {
-      throw new IllegalArgumentException("threadNamePrefix must not be empty");
-    }
     AtomicInteger number = new AtomicInteger();
     return task -> {
       Thread thread = new Thread(task, prefix + "_" + number.getAndIncrement());
@@ -474,7 +573,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
    * Executes {@code command} on a worker, holding the worker's GIL, at some time in the
    * future. May be called by any thread, including a task of this executor; does not wait
    * for the GIL. Below {@code maxWorkers} started workers it starts one more (see
-   * {@link #create(Gil, int, ThreadFactory)} for a factory that fails). Once this returns,
+   * {@link Builder#threadFactory(ThreadFactory)} for a factory that fails). Once this returns,
    * the task will run, or {@link #shutdownNow()} returns it.
    *
    * <p>IMPLEMENTATION NOTES: blocking only on the queue's put lock (held for an enqueue by
@@ -638,6 +737,18 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /**
+   * Returns this executor's name: the one given to {@link #create(String, Gil, int)},
+   * {@link #perInterpreter(String, int)} or the builder, or {@code ThreadPoolExecutor-P}
+   * ({@code InterpreterPoolExecutor-P}), {@code P} counting such executors in the JVM.
+   *
+   * @return the name
+   */
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /**
    * Returns whether this executor has been shut down. Does not block.
    *
    * @return {@code true} after {@link #shutdown()}, {@link #shutdownNow()} or
@@ -660,23 +771,20 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /**
-   * Blocks until all tasks have completed after a shutdown, or the timeout elapses, or
-   * the current thread is interrupted. May be called by any thread; if it holds a
-   * {@link Gil}, drops it while waiting and takes it back (uninterruptibly) before
-   * returning or throwing. Called from a task of this executor, it cannot return
-   * {@code true}, since that task has not completed.
+   * {@inheritDoc}
    *
-   * @param timeout the maximum time to wait; zero or negative means do not wait
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if this executor terminated (every task's actions
-   *     <i>happen-before</i> the return), {@code false} if the timeout elapsed first
-   * @throws InterruptedException if interrupted while waiting; the interrupt status is
-   *     cleared
-   * @throws NullPointerException if {@code unit} is null
+   * <p>Here a calling thread that holds a {@link Gil} drops it while waiting and takes it back
+   * (uninterruptibly) before returning or throwing. A task of this executor gets
+   * {@link IllegalStateException}: it has not completed, so the executor cannot terminate
+   * while it waits.
    */
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     Objects.requireNonNull(unit, "unit");
+    if (worker.get() != null) {
+      throw new IllegalStateException("awaitTermination() called by a task of " + name
+          + ", which would wait for itself");
+    }
     Gil.Released released = Gil.releaseCurrent();
     try (released) {
       return pool.awaitTermination(timeout, unit);
@@ -684,53 +792,26 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   }
 
   /**
-   * Blocks as {@link #awaitTermination(long, TimeUnit)} does, with the timeout as a
-   * {@link Duration} (one too long for a {@code long} of nanoseconds waits for about 292
-   * years).
+   * {@inheritDoc}
    *
-   * @param timeout the maximum time to wait; zero or negative means do not wait
-   * @return {@code true} if this executor terminated, {@code false} if the timeout elapsed
-   *     first
-   * @throws InterruptedException if interrupted while waiting; the interrupt status is
-   *     cleared
-   * @throws NullPointerException if {@code timeout} is null
+   * <p>Declared here, though the contract's default does the work, because Guava's
+   * {@code ListeningExecutorService} has a default of its own.
    */
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return awaitTermination(
-        TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout")),
-        TimeUnit.NANOSECONDS);
+    return Lifecycle.super.awaitTermination(timeout);
   }
 
   /**
-   * Shuts down and waits for every task to complete, as Java 19's
-   * {@code ExecutorService.close()} does (Python's {@code shutdown(wait=True)}); if
-   * interrupted while waiting, calls {@link #shutdownNow()}, keeps waiting, and returns
-   * with the interrupt status set. Drops any {@link Gil} the current thread holds while
-   * it waits. Does nothing if already terminated. When it returns, every task's actions
-   * <i>happen-before</i> the return. Must not be called from a task of this executor,
-   * which would wait for itself forever (as with {@code ExecutorService.close()}).
+   * {@inheritDoc}
+   *
+   * <p>Here the calling thread's {@link Gil}, if it holds one, is dropped while it waits, so that
+   * the tasks can run. (Declared here, though the contract's default does the work, so that the
+   * JDK 19+ {@code ExecutorService.close()} default is not inherited beside it.)
    */
   @Override
   public void close() {
-    boolean terminated = isTerminated();
-    if (!terminated) {
-      shutdown();
-      boolean interrupted = false;
-      while (!terminated) {
-        try {
-          terminated = awaitTermination(1L, TimeUnit.DAYS);
-        } catch (InterruptedException e) {
-          if (!interrupted) {
-            shutdownNow();
-            interrupted = true;
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Lifecycle.super.close();
   }
 
   /**
@@ -819,7 +900,7 @@ public final class GilExecutor extends AbstractListeningExecutorService implemen
   public String toString() {
     String state =
         pool.isTerminated() ? "terminated" : pool.isShutdown() ? "shutting down" : "running";
-    return kind + "[" + state + ", workers=" + pool.getPoolSize() + "/" + pool.getMaximumPoolSize()
+    return kind + "[" + name + ", " + state + ", workers=" + pool.getPoolSize() + "/" + pool.getMaximumPoolSize()
         + ", queued=" + pool.getQueue().size()
         + (sharedGil != null ? ", gil=" + sharedGil : ", gils=" + gils.size()) + "]";
   }

@@ -362,7 +362,7 @@ public final class GilTrace {
    * {@link #toChromeTraceJson()} writes one: each trace is one process ({@code pid} 1, 2,
    * ... in list order, named {@code "GIL 1"}, {@code "GIL 2"}, ...), all on one time axis
    * from the earliest event of any of them. One trace per GIL of a
-   * {@link GilExecutor#perInterpreter(int, java.util.function.Supplier) perInterpreter}
+   * {@link GilExecutor.Builder#gils(java.util.function.Supplier) perInterpreter}
    * executor shows every interpreter side by side.
    *
    * @param traces the traces, one per GIL

@@ -2,7 +2,6 @@ package io.github.gilpatterns.join;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.ListenableFutureTask;
-import com.google.common.util.concurrent.Uninterruptibles;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scope that runs each forked task on its own thread and waits for all of them, cancelling
@@ -37,13 +37,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link CancellationException} after the group cancelled it is a cancelled task, not a
  * failure.
  *
- * <p><b>Closing.</b> {@link #close()} never leaves a forked thread running: it cancels
- * (interrupts) the tasks that have not ended and waits until every forked thread has ended. Use
- * the group in try-with-resources and call {@code join()} inside; if the body throws before
- * {@code join()}, the forked tasks are cancelled instead of leaking:
+ * <p><b>Closing.</b> {@link #close()} never leaves a forked thread running: as for every
+ * service of this library ({@link Lifecycle}), it refuses new forks and waits until every forked
+ * task has ended and its thread has exited, as Python's {@code TaskGroup} waits for its tasks
+ * when its block ends. Use the group in try-with-resources and call {@code join()} inside, to
+ * see the failures:
  *
  * <pre> {@code
- * try (TaskGroup group = new TaskGroup("fetch")) {
+ * try (TaskGroup group = TaskGroup.create("fetch")) {
  *   ListenableFuture<String> a = group.fork(() -> download("a"));
  *   ListenableFuture<String> b = group.fork(() -> download("b"));
  *   group.join();                       // throws if either failed; the other was cancelled
@@ -51,27 +52,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  *
- * <p>This is <em>not</em> {@code ExecutorService.close()}, which waits for the tasks to
- * complete. Try-with-resources calls {@code close()} also when the body threw before
- * {@code join()}, and waiting then could wait forever for tasks that the failed body was meant
- * to feed or stop; Python's {@code TaskGroup} cancels its tasks when its body raises, and
- * {@code StructuredTaskScope.close()} does the same. To let the tasks finish, call
- * {@code join()} (or {@link #shutdown()} and {@link #awaitTermination(Duration)}) before
- * the group closes.
+ * <p>If the body throws before {@code join()}, {@code close()} still waits for the forked tasks,
+ * as {@code ExecutorService.close()} waits for its tasks. A body that must not wait then, because
+ * the tasks wait for something the failed body was meant to do, cancels them first: call
+ * {@link #shutdownNow()} in a {@code catch} (Python's {@code TaskGroup} does that when its body
+ * raises; Java's {@code StructuredTaskScope} does it in {@code close()}).
  *
- * <p><b>Lifecycle.</b> The names are {@link java.util.concurrent.ExecutorService}'s, with the
- * meanings a structured scope gives them. {@link #shutdown()} refuses new forks and lets
- * running tasks go on; {@link #shutdownNow()} also cancels every unfinished task and returns
+ * <p><b>Lifecycle.</b> The library's one {@link Lifecycle} contract, with the meanings a
+ * structured scope gives it; the work is a forked task. {@link #shutdown()} refuses new forks and
+ * lets running tasks go on; {@link #shutdownNow()} also cancels every unfinished task and returns
  * those whose thread had not yet begun them; {@link #awaitTermination(long, TimeUnit)} waits
- * until the group is shut down and every forked thread has ended; {@link #isShutdown()} is
- * true once forks are refused (after a failure, too), {@link #isTerminated()} once the
- * group is shut down and no forked thread is alive. A refused fork throws
- * {@link IllegalStateException}, as Python's {@code TaskGroup} raises {@code RuntimeError},
- * not {@code RejectedExecutionException}: a group is a scope, not an executor.
+ * until the group is shut down and every forked thread has ended; {@link #isShutdown()} is true
+ * once forks are refused (after a failure, too), {@link #isTerminated()} once the group is shut
+ * down and no forked thread is alive. A refused fork throws {@link IllegalStateException}, as
+ * Python's {@code TaskGroup} raises {@code RuntimeError}, not
+ * {@code RejectedExecutionException}: a group is a scope, not an executor.
  *
- * <p><b>Threads.</b> Every fork starts a thread at once. {@link #TaskGroup(String)} makes
- * non-daemon platform threads named {@code name-0}, {@code name-1}, ...;
- * {@link #TaskGroup(String, ThreadFactory)} takes them from a factory, which names them.
+ * <p><b>Threads.</b> Every fork starts a thread at once. By default they are non-daemon platform
+ * threads named {@code name-0}, {@code name-1}, ...; {@link Builder#threadFactory(ThreadFactory)}
+ * takes them from a factory, which names them.
  * With {@code Thread.ofVirtual().factory()} (JDK 21 or later) the tasks run on virtual
  * threads: those are daemon threads (they do not keep the JVM alive; close the group before
  * {@code main} returns); a task blocked in {@code java.util.concurrent} parks and frees its
@@ -81,30 +80,29 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Thread#join()}.
  *
  * <p>Any thread may call any method, including the forked tasks themselves (a task may fork
- * siblings, or shut the group down); a task must not call {@code join()}, {@code close()} or
- * {@code awaitTermination} on its own group, which would wait for itself (it gets an
- * {@link IllegalStateException}).
+ * siblings, or shut the group down); a task must not wait for its own group, which would wait
+ * for itself: its {@code join()} and {@code awaitTermination} throw
+ * {@link IllegalStateException}, and its {@code close()} shuts the group down and returns.
  *
  * <p><b>Memory consistency effects:</b> actions before {@code fork} happen-before the task
  * runs; a task's actions happen-before {@code join()} or {@code close()} returns, before
  * {@code awaitTermination} returns {@code true} and {@code isTerminated()} returns
  * {@code true}, and before its future completes.
  */
-public final class TaskGroup implements AutoCloseable {
+public final class TaskGroup implements Lifecycle<Callable<?>> {
 
   /*
    * Implementation overview.
    *
    * State is guarded by lock: the live forked threads with their tasks, the failures in the
    * order they happened, the lifecycle (OPEN -> FAILED on the first failure, OPEN -> SHUTDOWN
-   * on shutdown() or shutdownNow(), any -> CLOSED in close(); every state but OPEN refuses
-   * forks) and `cancelled` (every unfinished task has been cancelled, by the first failure,
-   * shutdownNow() or close(); from then on a task ending with an interrupt or a cancellation
+   * on shutdown() or shutdownNow(); every state but OPEN refuses forks) and `cancelled` (every
+   * unfinished task has been cancelled, by the first failure or shutdownNow(); from then on a task ending with an interrupt or a cancellation
    * is not a failure). A task wrapper records its failure before its future completes, so a
    * failure is never lost to a cancellation racing with it; the first failure cancels every
    * other live future (outside the lock). The thread then moves itself from `live` to
-   * `exiting` in a finally block, signalling `allDone` when `live` becomes empty. join(),
-   * close() and awaitTermination() wait on `allDone` (which shutdown signals too), then
+   * `exiting` in a finally block, signalling `allDone` when `live` becomes empty. join() and
+   * awaitTermination() (and so close()) wait on `allDone` (which shutdown signals too), then
    * Thread.join() the threads in `exiting`, so when they return no forked thread is alive,
    * not merely done with its task. fork() prunes threads that have terminated from
    * `exiting`, so a group that is never joined does not keep them.
@@ -117,7 +115,7 @@ public final class TaskGroup implements AutoCloseable {
 
   private static final AtomicInteger GROUP_NUMBERS = new AtomicInteger();
 
-  private enum State { OPEN, FAILED, SHUTDOWN, CLOSED }
+  private enum State { OPEN, FAILED, SHUTDOWN }
 
   private final String name;
   private final ThreadFactory threadFactory;
@@ -136,54 +134,111 @@ public final class TaskGroup implements AutoCloseable {
   /** Failures in the order they happened; the first is the one join() throws. Guarded by lock. */
   private final List<Throwable> failures = new ArrayList<>();
 
+  private TaskGroup(String name, ThreadFactory threadFactory) {
+    this.name = name;
+    this.threadFactory = threadFactory;
+  }
+
   /**
    * Creates a group named {@code TaskGroup-N}, N counting groups from 0 in this JVM, whose
    * threads are non-daemon platform threads named {@code TaskGroup-N-0}, {@code TaskGroup-N-1},
-   * ...
+   * ... Equivalent to {@code TaskGroup.builder().build()}.
+   *
+   * @return a new, open group
    */
-  public TaskGroup() {
-    this("TaskGroup-" + GROUP_NUMBERS.getAndIncrement());
+  public static TaskGroup create() {
+    return builder().build();
   }
 
   /**
-   * Creates a group whose threads are non-daemon platform threads named {@code name-0},
-   * {@code name-1}, ...
+   * Creates a group named {@code name} whose threads are non-daemon platform threads named
+   * {@code name-0}, {@code name-1}, ... Equivalent to {@code TaskGroup.builder().name(name).build()}.
    *
    * @param name the group's name
+   * @return a new, open group
    * @throws NullPointerException if {@code name} is null
    */
-  public TaskGroup(String name) {
-    this.name = Objects.requireNonNull(name, "name");
-    AtomicInteger taskNumbers = new AtomicInteger();
-    this.threadFactory = task -> {
-      Thread thread = new Thread(task, name + "-" + taskNumbers.getAndIncrement());
-      thread.setDaemon(false);
-      return thread;
-    };
+  public static TaskGroup create(String name) {
+    return builder().name(name).build();
   }
 
   /**
-   * Creates a group whose threads come from {@code threadFactory}, one per fork; on JDK 21 or
-   * later, {@code Thread.ofVirtual().factory()} runs the tasks on virtual threads (see the
-   * class documentation for what changes then). The factory names the threads; {@code name}
-   * names the group in messages. The factory must return a new, unstarted thread that runs
-   * the {@code Runnable} it is given; it is called on the forking thread. If it returns null
-   * or throws, that fork is refused (see {@link #fork(Callable)}).
+   * Returns a builder of task groups.
    *
-   * @param name the group's name
-   * @param threadFactory makes the thread of each forked task
-   * @throws NullPointerException if {@code name} or {@code threadFactory} is null
+   * @return a new builder with the defaults: name {@code TaskGroup-N}, non-daemon platform
+   *     threads named after the group
    */
-  public TaskGroup(String name, ThreadFactory threadFactory) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder of {@link TaskGroup}s. Not thread-safe; each {@link #build()} makes a new group. A
+   * setter that throws changes nothing.
+   */
+  public static final class Builder {
+    private @Nullable String name;
+    private @Nullable ThreadFactory threadFactory;
+
+    private Builder() {}
+
+    /**
+     * Sets the group's name, which its messages show and its default threads are named after.
+     *
+     * @param name the group's name
+     * @return this builder
+     * @throws NullPointerException if {@code name} is null
+     */
+    @CanIgnoreReturnValue
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Makes the thread of each forked task with {@code threadFactory}; on JDK 21 or later,
+     * {@code Thread.ofVirtual().factory()} runs the tasks on virtual threads (see the class
+     * documentation for what changes then). The factory names the threads. It must return a
+     * new, unstarted thread that runs the {@code Runnable} it is given; it is called on the
+     * forking thread. If it returns null or throws, that fork is refused (see
+     * {@link TaskGroup#fork(Callable)}).
+     *
+     * @param threadFactory makes the thread of each forked task
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is null
+     */
+    @CanIgnoreReturnValue
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * Makes a new, open group with this builder's settings.
+     *
+     * @return a new group
+     */
+    public TaskGroup build() {
+      String groupName = name != null ? name : "TaskGroup-" + GROUP_NUMBERS.getAndIncrement();
+      ThreadFactory factory = threadFactory;
+      if (factory == null) {
+        AtomicInteger taskNumbers = new AtomicInteger();
+        factory = task -> {
+          Thread thread = new Thread(task, groupName + "-" + taskNumbers.getAndIncrement());
+          thread.setDaemon(false);
+          return thread;
+        };
+      }
+      return new TaskGroup(groupName, factory);
+    }
   }
 
   /**
    * Returns this group's name.
    *
-   * @return the name given at construction
+   * @return the name given to the builder, or {@code TaskGroup-N}
    */
+  @Override
   public String name() {
     return name;
   }
@@ -235,8 +290,7 @@ public final class TaskGroup implements AutoCloseable {
   private void checkOpen() {
     if (state != State.OPEN) {
       throw new IllegalStateException("TaskGroup " + name + " is "
-          + (state == State.FAILED ? "shutting down after a failure"
-              : state == State.SHUTDOWN ? "shut down" : "closed"));
+          + (state == State.FAILED ? "shutting down after a failure" : "shut down"));
     }
   }
 
@@ -349,10 +403,11 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Refuses new forks; tasks already forked go on running. Does not wait: use
-   * {@link #join()} or {@link #awaitTermination(Duration)}. Idempotent; may be called by any
-   * thread, including a task of this group.
+   * {@inheritDoc}
+   *
+   * <p>Here the work already accepted is the tasks already forked; they go on running.
    */
+  @Override
   public void shutdown() {
     lock.lock();
     try {
@@ -366,28 +421,23 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Refuses new forks, cancels every unfinished task (interrupting the threads of those
-   * running) and returns the tasks that never ran: those whose thread had not yet begun
-   * them, which now never will. Their futures are cancelled, unlike those of the tasks
-   * {@code ExecutorService.shutdownNow()} returns, so that every future of the group ends.
-   * A task that had begun is interrupted; it is up to it to stop. Does not wait: use
-   * {@link #awaitTermination(Duration)}. May be called by any thread, including a task of
-   * this group (whose own task is then cancelled, and its thread interrupted, too).
+   * {@inheritDoc}
    *
-   * @return the tasks, as given to {@link #fork(Callable)}, that never ran, in fork order
+   * <p>Here it cancels every unfinished task (interrupting the threads of those running) and
+   * returns the tasks, as given to {@link #fork(Callable)}, whose thread had not yet begun them,
+   * in fork order. Their futures are cancelled, unlike those of the tasks
+   * {@code ExecutorService.shutdownNow()} returns, so that every future of the group ends. It
+   * does not wait. A task of this group may call it; its own task is then cancelled, and its
+   * thread interrupted, too.
    */
+  @Override
   @CanIgnoreReturnValue
   public List<Callable<?>> shutdownNow() {
-    return cancelAll(State.SHUTDOWN);
-  }
-
-  /** Refuses forks (entering {@code next} if open), cancels the unfinished tasks. */
-  private List<Callable<?>> cancelAll(State next) {
     List<Forked<?>> unfinished;
     lock.lock();
     try {
-      if (state == State.OPEN || next == State.CLOSED) {
-        state = next;
+      if (state == State.OPEN) {
+        state = State.SHUTDOWN;
       }
       cancelled = true;
       unfinished = new ArrayList<>(live.values());
@@ -408,23 +458,17 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Blocks until the group is shut down (by {@link #shutdown()}, {@link #shutdownNow()},
-   * {@link #close()} or a failure) and every forked thread has ended, or the timeout
-   * elapses, or the calling thread is interrupted. Failures are not thrown here; call
-   * {@link #join()} to see them. Blocks on the group's condition and in
-   * {@link Thread#join(long)}.
+   * {@inheritDoc}
    *
-   * @param timeout the maximum time to wait; zero or negative means do not wait
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if the group terminated (every task's actions happen-before the
-   *     return), {@code false} if the timeout elapsed first
-   * @throws InterruptedException if the calling thread is interrupted while waiting; the
-   *     interrupt status is cleared and the tasks keep running
-   * @throws IllegalStateException if called from one of this group's own tasks
-   * @throws NullPointerException if {@code unit} is null
+   * <p>Here the group is shut down by {@link #shutdown()}, {@link #shutdownNow()},
+   * {@link #close()} or a failure, and it has terminated once every forked thread has exited.
+   * Failures are not thrown here; call {@link #join()} to see them. It blocks on the group's
+   * condition and in {@link Thread#join(long)}; one of this group's own tasks gets
+   * {@link IllegalStateException}.
    */
+  @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    long nanos = unit.toNanos(timeout);
+    long nanos = Objects.requireNonNull(unit, "unit").toNanos(timeout);
     List<Thread> ended;
     lock.lock();
     try {
@@ -450,30 +494,13 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Blocks as {@link #awaitTermination(long, TimeUnit)} does, with the timeout as a
-   * {@link Duration} (one too long for a {@code long} of nanoseconds waits for about 292
-   * years).
+   * {@inheritDoc}
    *
-   * @param timeout the maximum time to wait; zero or negative means do not wait
-   * @return {@code true} if the group terminated, {@code false} if the timeout elapsed first
-   * @throws InterruptedException if the calling thread is interrupted while waiting; the
-   *     interrupt status is cleared and the tasks keep running
-   * @throws IllegalStateException if called from one of this group's own tasks
-   * @throws NullPointerException if {@code timeout} is null
+   * <p>Here the first failure of a task shuts the group down too; a shut-down group's
+   * {@link #fork(Callable)} throws {@link IllegalStateException}. Blocks only briefly on the
+   * group's lock.
    */
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return awaitTermination(
-        TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout")),
-        TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * Returns whether the group refuses new forks: after {@link #shutdown()},
-   * {@link #shutdownNow()}, {@link #close()}, or the first failure of a task. Blocks only
-   * briefly on the group's lock.
-   *
-   * @return {@code true} if {@link #fork(Callable)} would throw {@link IllegalStateException}
-   */
+  @Override
   public boolean isShutdown() {
     lock.lock();
     try {
@@ -484,12 +511,12 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Returns whether the group is shut down and every forked thread has ended. Blocks only
-   * briefly on the group's lock. Once it returns {@code true}, every task's actions
-   * happen-before the return.
+   * {@inheritDoc}
    *
-   * @return {@code true} if the group is terminated
+   * <p>Here: the group is shut down and every forked thread has exited. Blocks only briefly on
+   * the group's lock.
    */
+  @Override
   public boolean isTerminated() {
     lock.lock();
     try {
@@ -497,53 +524,6 @@ public final class TaskGroup implements AutoCloseable {
       return state != State.OPEN && live.isEmpty() && exiting.isEmpty();
     } finally {
       lock.unlock();
-    }
-  }
-
-  /**
-   * Closes the group: refuses new forks, cancels (interrupts) every task that has not ended,
-   * and waits until every forked thread has ended: {@link #shutdownNow()}, then an
-   * uninterruptible wait for termination. After a successful {@code join()} there is nothing
-   * to cancel and this returns at once. Idempotent. Failures are not thrown here; call
-   * {@code join()} to see them. See the class documentation for why this cancels, where
-   * {@code ExecutorService.close()} waits for the tasks to complete.
-   *
-   * <p>The wait is not ended by an interrupt: if the calling thread is interrupted meanwhile,
-   * it keeps waiting and its interrupt status is set again before returning. A task that
-   * ignores interrupts therefore delays {@code close()} until it ends on its own.
-   *
-   * @throws IllegalStateException if called from one of this group's own tasks
-   */
-  @Override
-  public void close() {
-    lock.lock();
-    try {
-      checkNotOwnTask();
-    } finally {
-      lock.unlock();
-    }
-    cancelAll(State.CLOSED);
-    boolean interrupted = false;
-    List<Thread> ended;
-    lock.lock();
-    try {
-      while (!live.isEmpty()) {
-        try {
-          allDone.await();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      ended = new ArrayList<>(exiting);
-      exiting.clear();
-    } finally {
-      lock.unlock();
-    }
-    for (Thread thread : ended) {
-      Uninterruptibles.joinUninterruptibly(thread);
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 

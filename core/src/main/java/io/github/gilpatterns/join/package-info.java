@@ -1,8 +1,23 @@
 /**
- * Joining helpers: {@link io.github.gilpatterns.join.Threads} starts and joins threads the way
- * Python's {@code threading} module does, and {@link io.github.gilpatterns.join.TaskGroup} is a
+ * Joining, and the lifecycle every service of the library shares.
+ *
+ * <p>{@link io.github.gilpatterns.join.Lifecycle} is the one contract of every type that runs
+ * work on threads of its own ({@code Owner}, {@code SerialExecutor}, {@code GilExecutor},
+ * {@code TaskGroup}, {@code JoinableQueue} and the patterns built on them):
+ * {@code java.util.concurrent.ExecutorService}'s shutdown, await and close, written and
+ * documented once. {@link io.github.gilpatterns.join.Joinable} is Python's {@code Queue.join()}:
+ * wait until the work handed over so far is done, without ending anything.
+ *
+ * <p>{@link io.github.gilpatterns.join.Threads} starts and joins threads the way Python's
+ * {@code threading} module does, and {@link io.github.gilpatterns.join.TaskGroup} is a
  * structured scope (Python's {@code asyncio.TaskGroup}) whose first failure cancels the other
  * tasks and whose {@code close()} never leaves a forked thread running.
+ *
+ * <p><b>Configuration.</b> Every service has a builder ({@code builder()}), and static shortcuts
+ * for the common cases that take the name first ({@code Owner.start(name, state)},
+ * {@code GilExecutor.create(name, gil, maxWorkers)}, {@code TaskGroup.create(name)}). A builder's
+ * last call is {@code start()} when it starts the service's thread, {@code build()} when threads
+ * start only as work arrives.
  *
  * <p>The rule both serve: to wait for threads, {@code join()} them, or the queue they drain,
  * never sleep and hope that they have finished.

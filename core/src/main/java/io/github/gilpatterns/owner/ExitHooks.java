@@ -56,24 +56,24 @@ final class ExitHooks {
     List<SerialCore<?>> live = new ArrayList<>(LIVE);
     long start = System.nanoTime();
     for (SerialCore<?> core : live) {
-      if (core.exitNanos >= 0L) {
-        core.shutdownCore(); // all at once, so they drain in parallel
+      if (core.drainOnExit) {
+        core.shutdown(); // all at once, so they drain in parallel
       }
     }
     for (SerialCore<?> core : live) {
-      if (core.exitNanos >= 0L) {
+      if (core.drainOnExit) {
         core.awaitTerminatedUntil(start + core.exitNanos);
       }
     }
     for (SerialCore<?> core : live) {
-      if (core.isTerminatedCore()) {
+      if (core.isTerminated()) {
         continue;
       }
-      long notRun = core.pendingCount();
+      long notRun = core.pending();
       if (notRun == 0L) {
         continue;
       }
-      if (core.exitNanos >= 0L) {
+      if (core.drainOnExit) {
         LOG.log(Level.WARNING, "{0} {1} did not drain within {2} ms of the JVM exiting: "
             + "{3} accepted messages had not finished running", core.kind(), core.name,
             Duration.ofNanos(core.exitNanos).toMillis(), notRun);

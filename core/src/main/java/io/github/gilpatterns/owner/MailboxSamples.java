@@ -37,8 +37,8 @@ final class MailboxSamples {
     for (SerialCore<?> core : ExitHooks.live()) {
       OwnerMailboxEvent event = new OwnerMailboxEvent();
       event.owner = core.name;
-      event.depth = core.pendingCount();
-      event.processed = core.processedCount();
+      event.depth = core.pending();
+      event.processed = core.processed();
       event.commit();
     }
   }

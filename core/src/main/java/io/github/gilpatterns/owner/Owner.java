@@ -64,14 +64,14 @@ import org.jspecify.annotations.Nullable;
  * like Python's {@code Queue.join()}; it must not be called on the owner thread (it would wait for
  * itself) and throws {@link IllegalStateException} there.
  *
- * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
+ * <p><b>Lifecycle</b>: the library's one {@link io.github.gilpatterns.join.Lifecycle} contract, with
+ * messages as its work.
  * {@link #shutdown()} stops accepting messages (later sends throw
- * {@link RejectedExecutionException}) and lets the owner run every message already accepted,
- * without waiting; {@link #shutdownNow()} also interrupts the message running and returns the
- * accepted messages that will now never run; {@link #awaitTermination(long, TimeUnit)} waits for
- * the owner thread to end; {@link #close()} is shutdown and wait. A send racing with a shutdown
- * either is accepted (returns normally, and its message runs exactly once) or is refused (throws
- * {@code RejectedExecutionException}, and its message never runs); nothing accepted is lost.
+ * {@link RejectedExecutionException}) and lets the owner run every message already accepted;
+ * {@link #shutdownNow()} returns the messages that will never run, an {@code ask} among them as a
+ * {@code Consumer} whose future has been cancelled; {@link #close()} is shutdown and wait. A
+ * send racing with a shutdown either is accepted (returns normally, and its message runs exactly
+ * once) or is refused (throws {@code RejectedExecutionException}, and its message never runs).
  *
  * <p><b>Threads.</b> The owner thread is a non-daemon platform thread unless built with
  * {@link Builder#daemon(boolean) daemon(true)} or a {@link Builder#threadFactory(ThreadFactory)
@@ -116,7 +116,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <S> the type of the owned state
  */
-public final class Owner<S> extends SerialCore<Consumer<? super S>> implements AutoCloseable {
+public final class Owner<S> extends SerialCore<Consumer<? super S>> {
 
   /*
    * Implementation overview. Everything but the state and the error handler is SerialCore's
@@ -225,16 +225,15 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
   public boolean tryTell(Consumer<? super S> message) {
     requireNonNull(message, "message");
     try {
-      return send(message, 0L);
+      return send(message, true, 0L);
     } catch (InterruptedException e) {
       throw new AssertionError("a send that does not wait was interrupted", e);
     }
   }
 
   /**
-   * Sends {@code message}, waiting up to {@code timeout} for room in a full bounded mailbox. On
-   * the owner thread itself a full mailbox cannot drain while waiting, so the call returns
-   * {@code false} at once. Any thread may call it.
+   * Sends {@code message}, waiting up to {@code timeout} for room in a full bounded mailbox; as
+   * {@link #tryTell(Consumer, long, TimeUnit)}.
    *
    * @param message what to run on the owner thread with the state
    * @param timeout how long to wait for room; zero or negative means do not wait
@@ -248,14 +247,14 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
    */
   public boolean tryTell(Consumer<? super S> message, Duration timeout)
       throws InterruptedException {
-    requireNonNull(message, "message");
-    long nanos = Settings.saturatedNanos(requireNonNull(timeout, "timeout"));
-    return send(message, Math.max(0L, nanos));
+    return tryTell(message, TimeUnit.NANOSECONDS.convert(requireNonNull(timeout, "timeout")),
+        TimeUnit.NANOSECONDS);
   }
 
   /**
    * Sends {@code message}, waiting up to {@code timeout} {@code unit}s for room in a full bounded
-   * mailbox; see {@link #tryTell(Consumer, Duration)}.
+   * mailbox. On the owner thread itself a full mailbox cannot drain while waiting, so the call
+   * returns {@code false} at once. Any thread may call it.
    *
    * @param message what to run on the owner thread with the state
    * @param timeout how long to wait for room; zero or negative means do not wait
@@ -271,7 +270,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
   public boolean tryTell(Consumer<? super S> message, long timeout, TimeUnit unit)
       throws InterruptedException {
     requireNonNull(message, "message");
-    return send(message, Math.max(0L, requireNonNull(unit, "unit").toNanos(timeout)));
+    return send(message, true, requireNonNull(unit, "unit").toNanos(timeout));
   }
 
   /**
@@ -303,157 +302,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Waiting
-
-  /**
-   * Waits until every message sent (by any thread) before this call has run, like Python's
-   * {@code Queue.join()}. Messages sent during the call may or may not have run when it returns.
-   *
-   * @throws IllegalStateException if called on the owner thread, which would wait for itself, or
-   *     if the owner terminated before running some of those messages (after
-   *     {@link #shutdownNow()}, or an unexpected end of its thread): they will never run
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
-   */
-  public void join() throws InterruptedException {
-    awaitProcessed(-1L);
-  }
-
-  /**
-   * Waits at most {@code timeout} until every message sent before this call has run; see
-   * {@link #join()}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if every earlier message has run, {@code false} if the timeout elapsed
-   *     first
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
-   */
-  public boolean join(Duration timeout) throws InterruptedException {
-    long nanos = Settings.saturatedNanos(requireNonNull(timeout, "timeout"));
-    return awaitProcessed(Math.max(0L, nanos));
-  }
-
-  /**
-   * Waits at most {@code timeout} {@code unit}s until every message sent before this call has
-   * run; see {@link #join()}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if every earlier message has run, {@code false} if the timeout elapsed
-   *     first
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
-   */
-  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-    return awaitProcessed(Math.max(0L, requireNonNull(unit, "unit").toNanos(timeout)));
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Lifecycle
-
-  /**
-   * Starts an orderly shutdown: later sends throw {@link RejectedExecutionException} (senders
-   * blocked on a full mailbox are refused the same way), and the owner runs every message already
-   * accepted, then its thread ends. Does not wait; use {@link #awaitTermination(long, TimeUnit)}
-   * or {@link #close()}. Idempotent; any thread may call it, the owner thread included.
-   */
-  public void shutdown() {
-    shutdownCore();
-  }
-
-  /**
-   * Stops the owner: refuses later sends, interrupts the message running (if any), and returns
-   * the accepted messages that will never run, in mailbox order. An {@code ask} among them
-   * appears as a {@code Consumer} whose future has been cancelled (running it does nothing). If
-   * several threads call it, one gets the messages and the others an empty list; after the
-   * owner has terminated normally the list is empty.
-   *
-   * <p>Unlike {@link java.util.concurrent.ExecutorService#shutdownNow()}, this waits for the
-   * running message to return and the owner thread to exit, because only the owner thread may
-   * take messages from its mailbox;
-   * the wait is not ended by an interrupt (the calling thread's interrupt status is set again on
-   * return). Called on the owner thread itself (from a message), it returns the messages still
-   * waiting at once; the owner thread ends when the current message returns.
-   *
-   * @return the accepted messages that were not run, in the order they would have run
-   */
-  @CanIgnoreReturnValue
-  public List<Consumer<? super S>> shutdownNow() {
-    return shutdownNowCore();
-  }
-
-  /**
-   * Blocks until the owner thread has terminated after a shutdown, the timeout elapses, or the
-   * calling thread is interrupted. Once the owner has terminated (run its last message), this
-   * also waits, within what is left of the timeout, for its thread to exit.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if the owner terminated, {@code false} if the timeout elapsed first
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called on the owner thread, or if the owner thread ended
-   *     unexpectedly (the cause is attached; accepted messages did not run)
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
-   */
-  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return awaitTerminated(Math.max(0L, requireNonNull(unit, "unit").toNanos(timeout)));
-  }
-
-  /**
-   * Blocks until the owner thread has terminated after a shutdown, the timeout elapses, or the
-   * calling thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if the owner terminated, {@code false} if the timeout elapsed first
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException if called on the owner thread, or if the owner thread ended
-   *     unexpectedly
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
-   */
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long nanos = Settings.saturatedNanos(requireNonNull(timeout, "timeout"));
-    return awaitTerminated(Math.max(0L, nanos));
-  }
-
-  /**
-   * Shuts down and waits until the owner thread has ended, with the semantics of Java 19's
-   * {@code ExecutorService.close()}: every accepted message runs first.
-   * If the calling thread is interrupted while waiting, the owner is stopped as by
-   * {@link #shutdownNow()} (the message running is interrupted; the messages that never ran are
-   * logged at {@code WARNING} with their number, and the futures of asks among them cancelled),
-   * the wait goes on until the thread has ended, and the interrupt status is set again before
-   * returning. Idempotent. It does not throw for an owner whose thread ended unexpectedly (that
-   * end was logged; {@link #awaitTermination(long, TimeUnit)} and {@link #join()} report it).
-   *
-   * <p>Called on the owner thread itself (from a message), {@code close()} shuts down and returns
-   * at once: the owner finishes the message, runs the rest of the accepted messages and then
-   * ends.
-   */
-  @Override
-  public void close() {
-    closeCore();
-  }
-
-  /**
-   * Stops the owner and waits for its thread to end; {@link #shutdownNow()} followed by a wait
-   * for the thread.
-   *
-   * @return the accepted messages that were not run, in the order they would have run
-   * @deprecated use {@link #shutdownNow()}, java.util.concurrent's name; this alias stays so that
-   *     code written against earlier snapshots compiles
-   */
-  @Deprecated
-  @CanIgnoreReturnValue
-  public List<Consumer<? super S>> closeNow() {
-    return shutdownNowCore(); // which waits for the thread to exit
-  }
+  // The final state
 
   /**
    * Applies {@code reader} to the state on the calling thread, once the owner has terminated: the
@@ -470,7 +319,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
    */
   public <R extends @Nullable Object> R readFinalState(Function<? super S, ? extends R> reader) {
     requireNonNull(reader, "reader");
-    if (!isTerminatedCore()) {
+    if (!isTerminated()) {
       throw new IllegalStateException("owner " + name
           + " has not terminated: shut it down and await its termination, or ask(..) it");
     }
@@ -489,81 +338,6 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> implements A
    */
   public boolean isOwnerThread() {
     return Thread.currentThread() == thread;
-  }
-
-  /**
-   * Returns the name of this owner, which is also the name of its thread.
-   *
-   * @return the name given to the builder, or the default {@code owner-N}
-   */
-  public String name() {
-    return name;
-  }
-
-  /**
-   * Returns how many messages the owner has run so far, failed ones included (a cheap volatile
-   * read; the value may be stale by the time the caller looks at it). The count is updated after
-   * each message returns and before the future of an {@link #ask(Function)} completes, so once
-   * {@code join()} or an ask's {@code get()} returns, it includes every message before them.
-   *
-   * @return the number of messages run
-   */
-  public long processed() {
-    return processedCount();
-  }
-
-  /**
-   * Returns an estimate of how many accepted messages have not run yet, including one being
-   * offered or running right now. Exact when no send is in progress and no message is running;
-   * zero once the owner thread has ended (whatever was left will never run).
-   *
-   * @return an estimate of the number of accepted messages not yet run, never negative
-   */
-  public long pending() {
-    return pendingCount();
-  }
-
-  /**
-   * Returns whether this owner has been shut down ({@link #shutdown()}, {@link #shutdownNow()},
-   * {@link #close()}, or an unexpected end of its thread): whether it refuses messages.
-   *
-   * @return {@code true} if this owner no longer accepts messages
-   */
-  public boolean isShutdown() {
-    return mailbox.isClosed();
-  }
-
-  /**
-   * Returns whether this owner no longer accepts messages.
-   *
-   * @return {@code true} if this owner no longer accepts messages
-   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
-   */
-  @Deprecated
-  public boolean isClosed() {
-    return isShutdown();
-  }
-
-  /**
-   * Returns whether the owner thread has ended, after a shutdown or an unexpected end: it has run
-   * its last message. The thread itself may take a moment more to exit, which
-   * {@link #awaitTermination(long, TimeUnit) awaitTermination}, {@link #close()} and
-   * {@link #shutdownNow()} wait for.
-   *
-   * @return {@code true} if the owner thread has finished
-   */
-  public boolean isTerminated() {
-    return isTerminatedCore();
-  }
-
-  /**
-   * Returns what ended the owner thread unexpectedly, if it did.
-   *
-   * @return the throwable that escaped the owner's run loop, or {@code null} while the owner runs
-   *     and after a normal termination
-   */
-  public @Nullable Throwable terminationCause() {
-    return terminationCauseCore();
   }
 
   /** The owner thread, for tests in this package. */

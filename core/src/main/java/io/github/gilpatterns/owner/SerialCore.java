@@ -1,12 +1,18 @@
 package io.github.gilpatterns.owner;
 
+import static java.util.Objects.requireNonNull;
+
 import com.google.common.util.concurrent.Uninterruptibles;
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.jfr.OwnerMessageEvent;
 import io.github.gilpatterns.jfr.OwnerParkEvent;
 import io.github.gilpatterns.jfr.OwnerUnparkEvent;
+import io.github.gilpatterns.join.Joinable;
+import io.github.gilpatterns.join.Lifecycle;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,15 +27,34 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One thread that runs messages of type {@code M} one at a time, in mailbox order, with
- * java.util.concurrent's lifecycle: the machinery shared by {@link Owner} (messages are
- * {@code Consumer}s of an owned state) and {@link SerialExecutor} (messages are
- * {@code Runnable}s). Subclasses say how a message runs and where its failures go; the public
- * methods live in them and delegate here.
+ * One thread that runs messages of type {@code M} one at a time, in mailbox order, with the
+ * {@link Lifecycle} and {@link Joinable} contracts: the machinery shared by {@link Owner}
+ * (messages are {@code Consumer}s of an owned state) and {@link SerialExecutor} (messages are
+ * {@code Runnable}s). Subclasses say how a message runs and where its failures go, and add their
+ * sending methods; the lifecycle, {@code join} and the counters are public here, and documented
+ * by the two contracts and the notes below.
+ *
+ * <p>What the contracts leave to the type:
+ * <ul>
+ *   <li>Work is a message (a task, for a {@code SerialExecutor}); it is done once it has run,
+ *       failed ones included. Refused work gets {@link RejectedExecutionException}.
+ *   <li>{@link #shutdownNow()} waits for the running message to return and the thread to exit,
+ *       because only the thread may take messages from its mailbox; the wait is not ended by an
+ *       interrupt (the status is set again on return). Called on the thread itself, it returns
+ *       the messages still waiting at once, and the thread ends when the current message
+ *       returns.
+ *   <li>The thread ends <em>abnormally</em> only if something escapes its run loop (nothing a
+ *       message or a listener throws does): later work is refused, asks that never ran fail,
+ *       {@code shutdownNow()} returns the messages that never ran, and {@code join()} and
+ *       {@code awaitTermination} throw {@link IllegalStateException} instead of reporting
+ *       success. {@link #terminationCause()} says what ended it.
+ *   <li>{@code awaitTermination}, {@code close()} and {@code shutdownNow()} return only once the
+ *       thread has exited, not merely finished its last message.
+ * </ul>
  *
  * @param <M> the type of the messages
  */
-abstract class SerialCore<M> extends SerialHotFields<M> {
+abstract class SerialCore<M> extends SerialHotFields<M> implements Lifecycle<M>, Joinable {
 
   /*
    * Implementation overview.
@@ -151,7 +176,9 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
 
   final String name;
   final System.Logger log;
-  /** Negative: not drained at JVM exit; else the longest wait for the drain, in nanoseconds. */
+  /** Whether the JVM exit hook drains this one (and waits at most {@link #exitNanos}). */
+  final boolean drainOnExit;
+  /** With {@link #drainOnExit}, the longest wait for the drain at JVM exit, in nanoseconds. */
   final long exitNanos;
   /**
    * Run on the thread after a batch that emptied the mailbox; set by the subclass constructor,
@@ -179,6 +206,7 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
     super(settings, name);
     this.name = name;
     this.log = System.getLogger(publicType.getName());
+    this.drainOnExit = settings.drainOnExit();
     this.exitNanos = settings.exitNanos();
   }
 
@@ -209,7 +237,8 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
   /** Sends, waiting as long as needed for room; an interrupt becomes a rejection. */
   final void sendOrReject(M message) {
     try {
-      send(message, -1L);
+      boolean sent = send(message, false, 0L);
+      assert sent : "an untimed send returns only once the message is in the mailbox";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       RejectedExecutionException rejected = new RejectedExecutionException(
@@ -222,9 +251,11 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
   /**
    * The send path shared by every sending method.
    *
-   * @param nanos negative: wait as long as needed; zero: do not wait; positive: wait at most
+   * @param timed whether to wait at most {@code nanos} for room; if not, waits as long as needed
+   * @param nanos if timed, the longest wait; zero or negative: do not wait
+   * @return whether the message was accepted; always {@code true} if not timed
    */
-  final boolean send(M message, long nanos) throws InterruptedException {
+  final boolean send(M message, boolean timed, long nanos) throws InterruptedException {
     if (OwnerMessageEvent.PROBE.isEnabled()) {
       message = stamped(message);
     }
@@ -233,14 +264,14 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
       if (outcome == Mailbox.CLOSED) {
         throw rejected();
       }
-      if (nanos == 0L || Thread.currentThread() == thread) {
-        if (nanos < 0L) {
+      if ((timed && nanos <= 0L) || Thread.currentThread() == thread) {
+        if (!timed) {
           throw new RejectedExecutionException("the mailbox of " + kind() + " " + name
               + " is full and its thread cannot wait for itself to drain it");
         }
         return false;
       }
-      if (!awaitRoomAndOffer(message, nanos)) {
+      if (!awaitRoomAndOffer(message, timed, nanos)) {
         return false;
       }
     }
@@ -279,7 +310,8 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
   }
 
   /** Slow path: a bounded mailbox is full and the caller is willing to wait. */
-  private boolean awaitRoomAndOffer(M message, long nanos) throws InterruptedException {
+  private boolean awaitRoomAndOffer(M message, boolean timed, long nanos)
+      throws InterruptedException {
     final ReentrantLock lock = this.lock;
     lock.lockInterruptibly();
     try {
@@ -294,12 +326,12 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
           if (outcome == Mailbox.CLOSED) {
             throw rejected();
           }
-          if (nanos < 0L) {
+          if (!timed) {
             notFull.await();
-          } else if (nanos == 0L) {
+          } else if (nanos <= 0L) {
             return false;
           } else {
-            nanos = Math.max(0L, notFull.awaitNanos(nanos));
+            nanos = notFull.awaitNanos(nanos);
           }
         }
       } finally {
@@ -318,14 +350,30 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
   // Waiting
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>Here the work is every message sent, by any thread, before the call; it is done once it
+   * has run. The thread that must not call it is this one's own.
+   */
+  @Override
+  public final void join() throws InterruptedException {
+    awaitProcessed(false, 0L);
+  }
+
+  @Override
+  public final boolean join(long timeout, TimeUnit unit) throws InterruptedException {
+    return awaitProcessed(true, requireNonNull(unit, "unit").toNanos(timeout));
+  }
+
+  /**
    * Waits until every message accepted before the call has run.
    *
-   * @param nanos negative: as long as needed; zero: check only; positive: at most
+   * @param timed whether to wait at most {@code nanos}; if not, as long as needed
    * @return false on timeout
    * @throws IllegalStateException on the thread itself, or if some of those messages will never
    *     run because the thread has terminated
    */
-  final boolean awaitProcessed(long nanos) throws InterruptedException {
+  private boolean awaitProcessed(boolean timed, long nanos) throws InterruptedException {
     checkNotOwnThread("join()");
     final long target = mailbox.acceptedCount();
     if (reached(target)) {
@@ -345,12 +393,12 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
         if (reached(target)) {
           return true;
         }
-        if (nanos < 0L) {
+        if (!timed) {
           progress.await();
-        } else if (nanos == 0L) {
+        } else if (nanos <= 0L) {
           return false;
         } else {
-          nanos = Math.max(0L, progress.awaitNanos(nanos));
+          nanos = progress.awaitNanos(nanos);
         }
       }
     } finally {
@@ -377,33 +425,35 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
    * Waits until the thread has terminated, then, within what is left of the timeout, until it
    * has exited.
    *
-   * @param nanos negative: as long as needed; zero: check only; positive: at most
-   * @return false on timeout
    * @throws IllegalStateException on the thread itself, or if the thread ended unexpectedly
    */
-  final boolean awaitTerminated(long nanos) throws InterruptedException {
+  @Override
+  public final boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    long nanos = requireNonNull(unit, "unit").toNanos(timeout);
     checkNotOwnThread("awaitTermination()");
-    boolean done;
-    if (nanos < 0L) {
-      terminated.await();
-      thread.join();
-      done = true;
-    } else {
-      long start = System.nanoTime();
-      done = terminated.await(nanos, TimeUnit.NANOSECONDS);
-      if (done) {
-        // The run loop has ended; the thread takes a moment more to exit: wait for that too,
-        // within what is left of the timeout.
-        long left = nanos - (System.nanoTime() - start);
-        if (left > 0L) {
-          TimeUnit.NANOSECONDS.timedJoin(thread, left);
-        }
-      }
-    }
+    long start = System.nanoTime();
+    boolean done = terminated.await(nanos, TimeUnit.NANOSECONDS);
     if (done) {
+      // The run loop has ended; the thread takes a moment more to exit: wait for that too,
+      // within what is left of the timeout.
+      long left = nanos - (System.nanoTime() - start);
+      if (left > 0L) {
+        TimeUnit.NANOSECONDS.timedJoin(thread, left);
+      }
       checkEndedNormally();
     }
     return done;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Declared here, though the contract's default does the work, because a subclass that is
+   * also a Guava {@code ListeningExecutorService} inherits a second default.
+   */
+  @Override
+  public final boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return Lifecycle.super.awaitTermination(timeout);
   }
 
   private void checkEndedNormally() {
@@ -429,19 +479,23 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
 
-  /** Stops accepting; what was accepted still runs. Does not wait. */
-  final void shutdownCore() {
+  @Override
+  public final void shutdown() {
     mailbox.close();
     advanceRunState(SHUTDOWN);
     wakeEveryone();
   }
 
   /**
-   * Stops accepting, interrupts the running message, waits (uninterruptibly) for the thread to
-   * hand over what never ran and to exit, and returns what never ran; on the thread itself,
-   * drains directly.
+   * {@inheritDoc}
+   *
+   * <p>This waits, uninterruptibly, for the running message to return and the thread to hand
+   * over what never ran and to exit (the thread alone takes messages from the mailbox); on the
+   * thread itself it takes the rest of the mailbox directly and returns.
    */
-  final List<M> shutdownNowCore() {
+  @Override
+  @CanIgnoreReturnValue
+  public final List<M> shutdownNow() {
     mailbox.close();
     advanceRunState(STOP);
     wakeEveryone();
@@ -456,32 +510,15 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
   }
 
   /**
-   * {@code ExecutorService.close()}: shutdown, then wait for termination; an interrupt while
-   * waiting makes it {@code shutdownNow()}, whose leftovers are logged, and is re-asserted. On
-   * the thread itself, shuts down without waiting.
+   * {@inheritDoc}
+   *
+   * <p>Declared here, though the contract's default does the work, so that a subclass that is
+   * also an {@code ExecutorService} (whose JDK 19+ {@code close()} is a default method too)
+   * inherits one {@code close()} on every JDK.
    */
-  final void closeCore() {
-    shutdownCore();
-    if (Thread.currentThread() == thread) {
-      return;
-    }
-    boolean interrupted = false;
-    while (terminated.getCount() != 0L) {
-      try {
-        terminated.await();
-      } catch (InterruptedException e) {
-        interrupted = true;
-        List<M> dropped = shutdownNowCore();
-        if (!dropped.isEmpty()) {
-          log.log(Level.WARNING, () -> "close() of " + kind() + " " + name + " was interrupted: "
-              + dropped.size() + " accepted messages were dropped without running");
-        }
-      }
-    }
-    Uninterruptibles.joinUninterruptibly(thread);
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+  @Override
+  public void close() {
+    Lifecycle.super.close();
   }
 
   private void advanceRunState(int target) {
@@ -511,11 +548,41 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
   // ---------------------------------------------------------------------------------------------
   // Observing
 
-  final long processedCount() {
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final boolean isShutdown() {
+    return mailbox.isClosed();
+  }
+
+  @Override
+  public final boolean isTerminated() {
+    return runState == TERMINATED;
+  }
+
+  /**
+   * Returns how many messages have run so far, failed ones included (a cheap volatile read; the
+   * value may be stale by the time the caller looks at it). The count is updated after each
+   * message returns and before the future of an ask or a task completes, so once {@code join()}
+   * or such a future's {@code get()} returns, it includes every message before them.
+   *
+   * @return the number of messages run
+   */
+  public final long processed() {
     return processedSlot.get(PROCESSED);
   }
 
-  final long pendingCount() {
+  /**
+   * Returns an estimate of how many accepted messages have not run yet, including one being
+   * offered or running right now. Exact when no send is in progress and no message is running;
+   * zero once the thread has ended (whatever was left will never run).
+   *
+   * @return an estimate of the number of accepted messages not yet run, never negative
+   */
+  public final long pending() {
     if (runState == TERMINATED) {
       return 0L;
     }
@@ -535,19 +602,21 @@ abstract class SerialCore<M> extends SerialHotFields<M> {
     }
   }
 
-  final boolean isTerminatedCore() {
-    return runState == TERMINATED;
-  }
-
-  final @Nullable Throwable terminationCauseCore() {
+  /**
+   * Returns what ended the thread abnormally, if anything did.
+   *
+   * @return the throwable that escaped the run loop, or {@code null} while the thread runs and
+   *     after a normal termination
+   */
+  public final @Nullable Throwable terminationCause() {
     return runState == TERMINATED ? terminationCause : null;
   }
 
   /** For example {@code [counter-manager, running, processed=10, pending=0]}. */
   final String describe() {
     String[] states = {"running", "shutting down", "stopping", "terminated"};
-    return "[" + name + ", " + states[runState] + ", processed=" + processedCount()
-        + ", pending=" + pendingCount() + (terminationCause != null ? ", failed]" : "]");
+    return "[" + name + ", " + states[runState] + ", processed=" + processed()
+        + ", pending=" + pending() + (terminationCause != null ? ", failed]" : "]");
   }
 
   // ---------------------------------------------------------------------------------------------

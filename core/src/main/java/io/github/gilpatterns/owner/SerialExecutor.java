@@ -40,12 +40,15 @@ import org.jspecify.annotations.Nullable;
  * instead. With a {@linkplain Builder#mailboxCapacity(int) bounded mailbox}, {@code execute}
  * blocks while it is full.
  *
- * <p><b>Lifecycle.</b> {@code shutdown()}, {@code shutdownNow()}, {@code awaitTermination} and
- * {@code close()} have {@link java.util.concurrent.ExecutorService}'s meanings, with one
- * difference said out loud at {@link #shutdownNow()}: it waits for the running task to return.
- * A submission racing with a shutdown either is accepted, and runs exactly once, or is refused
- * with {@link RejectedExecutionException}. The thread is non-daemon unless built otherwise, and
- * the executor fails safe as an {@code Owner} does should its thread ever end unexpectedly.
+ * <p><b>Lifecycle</b>: the library's one {@link io.github.gilpatterns.join.Lifecycle} contract,
+ * with tasks as its work: {@code shutdown()}, {@code shutdownNow()}, {@code awaitTermination}
+ * and {@code close()} have {@link java.util.concurrent.ExecutorService}'s meanings, with one
+ * difference said out loud at {@link #shutdownNow()}: it waits for the running task to return,
+ * and the futures of the tasks it returns are left as they are, as
+ * {@link java.util.concurrent.ThreadPoolExecutor} leaves them. A submission racing with a
+ * shutdown either is accepted, and runs exactly once, or is refused with
+ * {@link RejectedExecutionException}. The thread is non-daemon unless built otherwise, and the
+ * executor fails safe as an {@code Owner} does should its thread ever end unexpectedly.
  *
  * <pre> {@code
  * try (SerialExecutor log = SerialExecutor.start("audit-log")) {
@@ -66,7 +69,7 @@ import org.jspecify.annotations.Nullable;
  * {@code close()}.
  */
 public final class SerialExecutor extends SerialCore<Runnable>
-    implements ListeningExecutorService, AutoCloseable {
+    implements ListeningExecutorService {
 
   /*
    * Implementation overview. SerialCore does the work (see its overview); a task is the
@@ -281,147 +284,7 @@ public final class SerialExecutor extends SerialCore<Runnable>
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Waiting
-
-  /**
-   * Waits until every task submitted (by any thread) before this call has run, like
-   * {@link Owner#join()}.
-   *
-   * @throws IllegalStateException if called on this executor's thread, or if the executor
-   *     terminated before running some of those tasks ({@link #shutdownNow()}, or an unexpected
-   *     end of its thread)
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
-   */
-  public void join() throws InterruptedException {
-    awaitProcessed(-1L);
-  }
-
-  /**
-   * Waits at most {@code timeout} until every task submitted before this call has run.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if every earlier task has run, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean join(Duration timeout) throws InterruptedException {
-    long nanos = Settings.saturatedNanos(requireNonNull(timeout, "timeout"));
-    return awaitProcessed(Math.max(0L, nanos));
-  }
-
-  /**
-   * Waits at most {@code timeout} {@code unit}s until every task submitted before this call has
-   * run.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if every earlier task has run, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-    return awaitProcessed(Math.max(0L, requireNonNull(unit, "unit").toNanos(timeout)));
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Lifecycle
-
-  /**
-   * Starts an orderly shutdown: later submissions are refused, every task already accepted runs,
-   * then the thread ends. Does not wait. Idempotent; any thread may call it.
-   */
-  @Override
-  public void shutdown() {
-    shutdownCore();
-  }
-
-  /**
-   * Refuses later submissions, interrupts the running task (if any) and returns the accepted
-   * tasks that never ran, in the order they would have run; their futures, for tasks from
-   * {@code submit}, are left as they are, as {@link java.util.concurrent.ThreadPoolExecutor}
-   * leaves them. Unlike {@code ExecutorService.shutdownNow()}, it waits (uninterruptibly: the
-   * status is set again on return) for the running task to return, because only the executor's
-   * thread may take tasks from its mailbox; on that thread itself it returns at once. If several
-   * threads call it, one gets the tasks and the others an empty list.
-   *
-   * @return the accepted tasks that were not run
-   */
-  @Override
-  @CanIgnoreReturnValue
-  public List<Runnable> shutdownNow() {
-    return shutdownNowCore();
-  }
-
-  /**
-   * Blocks until the thread has terminated after a shutdown, the timeout elapses, or the calling
-   * thread is interrupted; once terminated, it also waits, within what is left of the timeout,
-   * for the thread to exit.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if the executor terminated, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called on this executor's thread, or if the thread ended
-   *     unexpectedly (accepted tasks did not run; the cause is attached)
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  @Override
-  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return awaitTerminated(Math.max(0L, requireNonNull(unit, "unit").toNanos(timeout)));
-  }
-
-  /**
-   * Blocks until the thread has terminated after a shutdown, the timeout elapses, or the calling
-   * thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if the executor terminated, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long nanos = Settings.saturatedNanos(requireNonNull(timeout, "timeout"));
-    return awaitTerminated(Math.max(0L, nanos));
-  }
-
-  /**
-   * Shuts down and waits until every accepted task has run and the thread has ended, with the
-   * semantics of Java 19's {@code ExecutorService.close()}: if interrupted while waiting, stops
-   * as by {@link #shutdownNow()} (the tasks that never ran are logged with their number), keeps
-   * waiting for the thread, and sets the interrupt status again before returning. On the
-   * executor's own thread it shuts down and returns at once. Idempotent.
-   */
-  @Override
-  public void close() {
-    closeCore();
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Observing
-
-  /**
-   * Returns whether this executor no longer accepts tasks.
-   *
-   * @return {@code true} after a shutdown (or an unexpected end of its thread)
-   */
-  @Override
-  public boolean isShutdown() {
-    return mailbox.isClosed();
-  }
-
-  /**
-   * Returns whether the executor's thread has ended after a shutdown.
-   *
-   * @return {@code true} if the thread has finished
-   */
-  @Override
-  public boolean isTerminated() {
-    return isTerminatedCore();
-  }
 
   /**
    * Returns whether the calling thread is this executor's thread.
@@ -430,44 +293,6 @@ public final class SerialExecutor extends SerialCore<Runnable>
    */
   public boolean isExecutorThread() {
     return Thread.currentThread() == thread;
-  }
-
-  /**
-   * Returns the name of this executor, which is also the name of its thread.
-   *
-   * @return the name given to the builder, or the default {@code serial-N}
-   */
-  public String name() {
-    return name;
-  }
-
-  /**
-   * Returns how many tasks have run so far, failed ones included (a volatile read; possibly
-   * stale by the time the caller looks).
-   *
-   * @return the number of tasks run
-   */
-  public long processed() {
-    return processedCount();
-  }
-
-  /**
-   * Returns an estimate of the accepted tasks not yet run, including one running now; zero once
-   * the thread has ended.
-   *
-   * @return an estimate, never negative
-   */
-  public long pending() {
-    return pendingCount();
-  }
-
-  /**
-   * Returns what ended the thread unexpectedly, if it did.
-   *
-   * @return the throwable that escaped the run loop, or {@code null}
-   */
-  public @Nullable Throwable terminationCause() {
-    return terminationCauseCore();
   }
 
   /**

@@ -23,7 +23,8 @@ final class Settings {
   private @Nullable ThreadFactory threadFactory;
   private @Nullable Boolean daemon;
   /** Negative: no drain at exit. */
-  private long exitNanos = -1L;
+  private boolean drainOnExit;
+  private long exitNanos;
   /** A mailbox given by a test of this package (one that injects a fault), else null. */
   private @Nullable Mailbox<?> mailbox;
 
@@ -72,6 +73,7 @@ final class Settings {
     if (timeout < 0L) {
       throw new IllegalArgumentException("drain timeout must not be negative, was " + timeout);
     }
+    this.drainOnExit = true;
     this.exitNanos = unit.toNanos(timeout);
   }
 
@@ -80,10 +82,16 @@ final class Settings {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("drain timeout must not be negative, was " + timeout);
     }
-    this.exitNanos = saturatedNanos(timeout);
+    this.drainOnExit = true;
+    this.exitNanos = TimeUnit.NANOSECONDS.convert(timeout);
   }
 
-  /** Negative if the owner does not drain at exit, else the longest wait in nanoseconds. */
+  /** Whether a shutdown hook drains the owner at JVM exit. */
+  boolean drainOnExit() {
+    return drainOnExit;
+  }
+
+  /** With {@link #drainOnExit()}, the longest wait for the drain, in nanoseconds. */
   long exitNanos() {
     return exitNanos;
   }
@@ -131,12 +139,4 @@ final class Settings {
     return thread;
   }
 
-  /** {@code duration} in nanoseconds, saturated to {@code Long.MIN_VALUE}/{@code MAX_VALUE}. */
-  static long saturatedNanos(Duration duration) {
-    try {
-      return duration.toNanos();
-    } catch (ArithmeticException e) {
-      return duration.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
 }

@@ -2,6 +2,8 @@ package io.github.gilpatterns.queue;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.jfr.JoinableQueueJoinEvent;
+import io.github.gilpatterns.join.Joinable;
+import io.github.gilpatterns.join.Lifecycle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,13 +60,16 @@ import org.jspecify.annotations.Nullable;
  * (as in Python). Shutting down is permanent and may be repeated; {@code shutdown()} after
  * {@code shutdownNow()} or the other way round is allowed.
  *
- * <p><b>Termination.</b> The queue has {@link ExecutorService}'s life cycle, with tasks for the
- * executor's tasks: {@link #shutdown()} and {@link #shutdownNow()} as above; it is
+ * <p><b>Termination.</b> The queue has the library's one {@link Lifecycle} contract, with
+ * tasks (elements inserted and not yet reported done) as its work and its consumers as the
+ * threads: {@link #shutdown()} and {@link #shutdownNow()} as above; it is
  * {@linkplain #isTerminated() terminated} once it is shut down and no task is unfinished;
  * {@link #awaitTermination(long, TimeUnit) awaitTermination} waits for that; and
- * {@link #close()} (so a queue can be a try-with-resources resource) shuts down and waits,
- * with JDK 19's {@code ExecutorService.close()} behaviour on interrupt. Every method that
- * waits takes its timeout as a {@link Duration} or as a {@code long} and a {@link TimeUnit}.
+ * {@link #close()} (so a queue can be a try-with-resources resource) shuts down and waits, and
+ * when interrupted discards the queued elements, reporting how many, as the contract says.
+ * {@link #join()} is the {@link Joinable} contract's. Every method that waits takes its timeout
+ * as a {@link Duration} or as a {@code long} and a {@link TimeUnit}. The queue's
+ * {@linkplain #name() name}, given to its {@linkplain #builder() builder}, appears in reports.
  *
  * <p><b>Capacity.</b> {@link #bounded(int)} queues hold at most {@code capacity} elements and
  * make {@code put} wait for room; {@link #unbounded()} queues never make {@code put} wait (their
@@ -134,7 +140,7 @@ import org.jspecify.annotations.Nullable;
  * @param <E> the type of elements held in this queue
  */
 public final class JoinableQueue<E> extends JoinableQueuePad3<E>
-        implements BlockingQueue<E>, AutoCloseable {
+        implements BlockingQueue<E>, Lifecycle<E>, Joinable {
 
     /*
      * Implementation overview
@@ -239,6 +245,8 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
 
     /** The capacity bound, {@code Integer.MAX_VALUE} if unbounded. */
     private final int capacity;
+    private final String name;
+    private static final AtomicLong QUEUE_NUMBERS = new AtomicLong();
 
     /** Held by take, poll, peek, drainTo. */
     private final ReentrantLock takeLock = new ReentrantLock();
@@ -268,7 +276,12 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
     private volatile long spareTasks;
 
     private JoinableQueue(int capacity) {
+        this(capacity, "JoinableQueue-" + QUEUE_NUMBERS.getAndIncrement());
+    }
+
+    private JoinableQueue(int capacity, String name) {
         this.capacity = capacity;
+        this.name = name;
         last = head = new Node<>(null);
     }
 
@@ -307,10 +320,83 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      */
     public static <E> JoinableQueue<E> bounded(int capacity) {
+        return new JoinableQueue<>(checkCapacity(capacity));
+    }
+
+    private static int checkCapacity(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
         }
-        return new JoinableQueue<>(capacity);
+        return capacity;
+    }
+
+    /**
+     * Returns a builder of queues, for a queue with a name of its own.
+     *
+     * @return a new builder with the defaults: name {@code JoinableQueue-N}, unbounded
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder of {@link JoinableQueue}s. Not thread-safe; each {@link #build()} makes a new
+     * queue. A setter that throws changes nothing.
+     */
+    public static final class Builder {
+        private @Nullable String name;
+        private int capacity = Integer.MAX_VALUE;
+
+        private Builder() {}
+
+        /**
+         * Sets the queue's name, which its reports show (default {@code JoinableQueue-N}).
+         *
+         * @param name the name
+         * @return this builder
+         * @throws NullPointerException if {@code name} is null
+         */
+        @CanIgnoreReturnValue
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Bounds the queue to {@code capacity} elements, as {@link JoinableQueue#bounded(int)}
+         * does (default: unbounded).
+         *
+         * @param capacity the maximum number of queued elements
+         * @return this builder
+         * @throws IllegalArgumentException if {@code capacity} is less than 1
+         */
+        @CanIgnoreReturnValue
+        public Builder capacity(int capacity) {
+            this.capacity = checkCapacity(capacity);
+            return this;
+        }
+
+        /**
+         * Makes a new, empty queue with this builder's settings.
+         *
+         * @param <E> the type of elements held in the queue
+         * @return a new queue
+         */
+        public <E> JoinableQueue<E> build() {
+            String n = name;
+            return n == null ? new JoinableQueue<>(capacity) : new JoinableQueue<>(capacity, n);
+        }
+    }
+
+    /**
+     * Returns this queue's name, given to its {@linkplain #builder() builder}, or
+     * {@code JoinableQueue-N}.
+     *
+     * @return the name
+     */
+    @Override
+    public String name() {
+        return name;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -390,25 +476,9 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws InterruptedException if the current thread is interrupted on entry or while
      *     waiting; its interrupt status is cleared
      */
+    @Override
     public void join() throws InterruptedException {
         awaitNoUnfinishedTasks(false, false, 0L);
-    }
-
-    /**
-     * Blocks until {@link #unfinishedTasks()} is zero, as {@link #join()} does, or until the
-     * timeout elapses.
-     *
-     * <p>As {@link #join()}, and it also ends by returning {@code false} when the timeout elapses.
-     *
-     * @param timeout the longest time to wait; zero or negative means do not wait
-     * @return {@code true} if the count reached zero, {@code false} if the timeout elapsed first
-     * @throws NullPointerException if {@code timeout} is null
-     * @throws InterruptedException if the current thread is interrupted on entry or while
-     *     waiting; its interrupt status is cleared
-     */
-    public boolean join(Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        return join(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -425,6 +495,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws InterruptedException if the current thread is interrupted on entry or while
      *     waiting; its interrupt status is cleared
      */
+    @Override
     public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
         return awaitNoUnfinishedTasks(false, true, unit.toNanos(timeout));
     }
@@ -461,6 +532,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * <p>Any thread may call it. It blocks only on the queue's locks, briefly; it takes effect
      * atomically when it sets the shutdown state.
      */
+    @Override
     public void shutdown() {
         final ReentrantLock putLock = this.putLock;
         long c;
@@ -504,6 +576,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @return the elements that were queued, in queue order (empty if there were none)
      */
     @CanIgnoreReturnValue
+    @Override
     public List<E> shutdownNow() {
         List<E> drained = new ArrayList<>();
         boolean noTasks;
@@ -538,6 +611,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      *
      * @return {@code true} if this queue has been shut down
      */
+    @Override
     public boolean isShutdown() {
         return (lvCtl() & SHUTDOWN) != 0L;
     }
@@ -556,6 +630,7 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      *
      * @return {@code true} if this queue is shut down and no task is unfinished
      */
+    @Override
     public boolean isTerminated() {
         return unfinished(true) == 0L;
     }
@@ -579,63 +654,9 @@ public final class JoinableQueue<E> extends JoinableQueuePad3<E>
      * @throws InterruptedException if the current thread is interrupted on entry or while
      *     waiting; its interrupt status is cleared
      */
+    @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return awaitNoUnfinishedTasks(true, true, unit.toNanos(timeout));
-    }
-
-    /**
-     * Blocks until this queue is {@linkplain #isTerminated() terminated}, as
-     * {@link #awaitTermination(long, TimeUnit)} does, or until the timeout elapses.
-     *
-     * @param timeout the longest time to wait; zero or negative means check without waiting
-     * @return {@code true} if this queue terminated, {@code false} if the timeout elapsed first
-     * @throws NullPointerException if {@code timeout} is null
-     * @throws InterruptedException if the current thread is interrupted on entry or while
-     *     waiting; its interrupt status is cleared
-     */
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        return awaitTermination(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * Shuts this queue down and waits until it is {@linkplain #isTerminated() terminated}, with
-     * the meaning of JDK 19's {@code ExecutorService.close()}: {@link #shutdown()}, then wait
-     * until every unfinished task is done. If the current thread is interrupted while waiting
-     * (or on entry), it calls {@link #shutdownNow()} once, which discards the queued elements,
-     * keeps waiting for the tasks already taken, and returns with the interrupt status set.
-     * Returns at once if the queue is terminated already, so calling it again has no further
-     * effect.
-     *
-     * <p>Any thread may call it, except a consumer whose own unfinished task it would wait for.
-     * It blocks as {@link #awaitTermination(long, TimeUnit)} does, and returns only when every
-     * taken element has been reported done: on a queue whose consumers never call
-     * {@code taskDone()} it does not return; use {@code shutdown()} or {@code shutdownNow()}
-     * there. It never throws {@link InterruptedException}; an interrupt ends only the orderly
-     * part of the wait, as described. Actions prior to every {@code taskDone()} happen-before
-     * its return.
-     */
-    @Override
-    public void close() {
-        if (isTerminated()) {
-            return;
-        }
-        shutdown();
-        boolean interrupted = false;
-        for (;;) {
-            try {
-                awaitNoUnfinishedTasks(true, false, 0L);
-                break;
-            } catch (InterruptedException e) {
-                if (!interrupted) {
-                    shutdownNow();
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     // ---------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ class GilExecutorTest {
 
   /** An executor whose workers are of {@link ThreadMode}'s kind. */
   private static GilExecutor pool(Gil gil, int maxWorkers) {
-    return GilExecutor.create(gil, maxWorkers, ThreadMode.factory("gil-pool"));
+    return GilExecutor.builder().gil(gil).maxWorkers(maxWorkers).threadFactory(ThreadMode.factory("gil-pool")).build();
   }
 
   @Test
@@ -50,12 +50,13 @@ class GilExecutorTest {
     assertThrows(NullPointerException.class, () -> GilExecutor.create(null, 1));
     assertThrows(IllegalArgumentException.class, () -> GilExecutor.create(Gil.create(), 0));
     assertThrows(IllegalArgumentException.class, () -> GilExecutor.perInterpreter(0));
-    assertThrows(NullPointerException.class, () -> GilExecutor.create(Gil.create(), 1, (ThreadFactory) null));
-    assertThrows(NullPointerException.class, () -> GilExecutor.perInterpreter(1, (ThreadFactory) null));
+    assertThrows(NullPointerException.class, () -> GilExecutor.builder().threadFactory((ThreadFactory) null));
+    assertThrows(IllegalStateException.class, () -> GilExecutor.builder().gil(Gil.create()).perInterpreter(1));
+    assertThrows(IllegalStateException.class, () -> GilExecutor.builder().perInterpreter(2).maxWorkers(1));
     assertThrows(IllegalArgumentException.class,
-        () -> GilExecutor.create(Gil.create(), 0, ThreadMode.factory("unused")));
+        () -> GilExecutor.builder().maxWorkers(0));
     assertThrows(IllegalArgumentException.class,
-        () -> GilExecutor.perInterpreter(0, ThreadMode.factory("unused")));
+        () -> GilExecutor.builder().perInterpreter(0));
     try (GilExecutor pool = GilExecutor.create(Gil.create(), 1)) {
       assertThrows(NullPointerException.class, () -> pool.execute(null));
       assertThrows(NullPointerException.class, () -> pool.awaitTermination((Duration) null));
@@ -81,12 +82,12 @@ class GilExecutorTest {
 
   @Test
   void workersAreNamedAfterTheGivenPrefix() throws Exception {
-    assertThrows(IllegalArgumentException.class, () -> GilExecutor.create(Gil.create(), 1, ""));
-    assertThrows(IllegalArgumentException.class, () -> GilExecutor.perInterpreter(1, ""));
-    assertThrows(NullPointerException.class, () -> GilExecutor.create(Gil.create(), 1, (String) null));
-    assertThrows(NullPointerException.class, () -> GilExecutor.perInterpreter(1, (String) null));
-    try (GilExecutor free = GilExecutor.create(Gil.freeThreaded(), 2, "fib");
-        GilExecutor interpreters = GilExecutor.perInterpreter(2, "interp")) {
+    assertThrows(IllegalArgumentException.class, () -> GilExecutor.create("", Gil.create(), 1));
+    assertThrows(IllegalArgumentException.class, () -> GilExecutor.perInterpreter("", 1));
+    assertThrows(NullPointerException.class, () -> GilExecutor.create((String) null, Gil.create(), 1));
+    assertThrows(NullPointerException.class, () -> GilExecutor.perInterpreter((String) null, 1));
+    try (GilExecutor free = GilExecutor.create("fib", Gil.freeThreaded(), 2);
+        GilExecutor interpreters = GilExecutor.perInterpreter("interp", 2)) {
       assertEquals(Set.of("fib_0", "fib_1"), workerNames(free));
       assertEquals(Set.of("interp_0", "interp_1"), workerNames(interpreters));
       assertFalse(free.submit(() -> Thread.currentThread().isDaemon()).get(20, TimeUnit.SECONDS));
@@ -184,7 +185,7 @@ class GilExecutorTest {
   @Test
   void perInterpreterTasksOverlapEachUnderItsOwnGil() throws Exception {
     Set<Gil> seen =
-        assertTasksOverlap(GilExecutor.perInterpreter(2, ThreadMode.factory("interpreter")));
+        assertTasksOverlap(GilExecutor.builder().perInterpreter(2).threadFactory(ThreadMode.factory("interpreter")).build());
     assertEquals(2, seen.size());
   }
 
@@ -326,8 +327,8 @@ class GilExecutorTest {
     CountDownLatch dequeued = new CountDownLatch(1);
     CountDownLatch resume = new CountDownLatch(1);
     AtomicReference<Throwable> probeFailure = new AtomicReference<>();
-    GilExecutor pool = GilExecutor.createProbed(gil, 1, ThreadMode.factory("probed"),
-        new GilExecutor.Probe() {
+    GilExecutor pool = GilExecutor.builder().gil(gil).maxWorkers(1).threadFactory(ThreadMode.factory("probed"))
+        .probe(new GilExecutor.Probe() {
           @Override
           public void dequeued() {
             dequeued.countDown();
@@ -341,7 +342,7 @@ class GilExecutorTest {
           public void drained() {
             resume.countDown();
           }
-        });
+        }).build();
     assertShutdownNowReturnsTheTaskWhileTheGilIsHeld(gil, pool,
         () -> assertTrue(dequeued.await(20, TimeUnit.SECONDS)));
     assertEquals(null, probeFailure.get());
@@ -379,8 +380,8 @@ class GilExecutorTest {
     // waiting for the GIL; shutdownNow() must interrupt it again after the claim.
     Gil gil = Gil.create();
     CountDownLatch tookInterrupt = new CountDownLatch(1);
-    GilExecutor pool = GilExecutor.createProbed(gil, 1, ThreadMode.factory("probed"),
-        new GilExecutor.Probe() {
+    GilExecutor pool = GilExecutor.builder().gil(gil).maxWorkers(1).threadFactory(ThreadMode.factory("probed"))
+        .probe(new GilExecutor.Probe() {
           @Override
           public void interruptedWhileWaiting() {
             tookInterrupt.countDown();
@@ -394,7 +395,7 @@ class GilExecutorTest {
               throw new AssertionError(e);
             }
           }
-        });
+        }).build();
     assertShutdownNowReturnsTheTaskWhileTheGilIsHeld(gil, pool,
         () -> awaitCondition("the worker waits for the GIL", () -> gil.waiters() == 1));
   }
@@ -557,7 +558,7 @@ class GilExecutorTest {
   @Test
   void theWorkersAreTheSuppliedFactorysThreads() throws Exception {
     RecordingThreadFactory factory = new RecordingThreadFactory("supplied");
-    try (GilExecutor pool = GilExecutor.create(Gil.create(), 2, factory)) {
+    try (GilExecutor pool = GilExecutor.builder().maxWorkers(2).threadFactory(factory).build()) {
       Set<Thread> ranOn = new HashSet<>();
       for (int i = 0; i < 6; i++) {
         ranOn.add(pool.submit(Thread::currentThread).get(20, TimeUnit.SECONDS));
@@ -574,7 +575,7 @@ class GilExecutorTest {
   @Test
   void perInterpreterGivesTheKthThreadTheFactoryMakesTheKthGil() throws Exception {
     RecordingThreadFactory factory = new RecordingThreadFactory("interp");
-    try (GilExecutor pool = GilExecutor.perInterpreter(2, factory)) {
+    try (GilExecutor pool = GilExecutor.builder().perInterpreter(2).threadFactory(factory).build()) {
       CyclicBarrier barrier = new CyclicBarrier(2);
       Callable<List<Object>> task = () -> {
         barrier.await(20, TimeUnit.SECONDS); // both workers at once, one task each
@@ -604,7 +605,7 @@ class GilExecutorTest {
       }
       return base.newThread(r);
     };
-    try (GilExecutor pool = GilExecutor.create(Gil.create(), 1, failsOnce)) {
+    try (GilExecutor pool = GilExecutor.builder().maxWorkers(1).threadFactory(failsOnce).build()) {
       AtomicInteger ran = new AtomicInteger();
       RejectedExecutionException e =
           assertThrows(RejectedExecutionException.class, () -> pool.execute(ran::incrementAndGet));
@@ -620,13 +621,13 @@ class GilExecutorTest {
   void aFactoryThatReturnsNullLeavesTheTaskToTheWorkersThatExist() throws Exception {
     RecordingThreadFactory first = new RecordingThreadFactory("only");
     ThreadFactory oneThread = r -> first.made.isEmpty() ? first.newThread(r) : null;
-    try (GilExecutor pool = GilExecutor.create(Gil.create(), 2, oneThread)) {
+    try (GilExecutor pool = GilExecutor.builder().maxWorkers(2).threadFactory(oneThread).build()) {
       Thread a = pool.submit(Thread::currentThread).get(20, TimeUnit.SECONDS);
       Thread b = pool.submit(Thread::currentThread).get(20, TimeUnit.SECONDS);
       assertEquals(List.of(a), first.made);
       assertSame(a, b, "queued for the one worker there is");
     }
-    try (GilExecutor none = GilExecutor.create(Gil.create(), 2, r -> null)) {
+    try (GilExecutor none = GilExecutor.builder().maxWorkers(2).threadFactory(r -> null).build()) {
       assertThrows(RejectedExecutionException.class, () -> none.execute(() -> { }));
       assertEquals(List.of(), none.shutdownNow(), "the rejected task was not queued");
       assertTrue(none.awaitTermination(Duration.ofSeconds(20)));

@@ -186,7 +186,7 @@ class GilStatsTest {
   @Test
   void perInterpreterGilsComeFromTheSupplierAndTraceTheirOwnWorker() throws Exception {
     Set<String> names = new HashSet<>();
-    try (GilExecutor pool = GilExecutor.perInterpreter(2, Gil.builder().trace(true)::build)) {
+    try (GilExecutor pool = GilExecutor.builder().perInterpreter(2).gils(Gil.builder().trace(true)::build).build()) {
       CyclicBarrier both = new CyclicBarrier(2); // two workers, so two GILs in use
       for (int i = 0; i < 2; i++) {
         pool.submit(() -> both.await(20, TimeUnit.SECONDS));
@@ -207,12 +207,12 @@ class GilStatsTest {
   @Test
   void perInterpreterRejectsASupplierThatSharesOrReturnsNull() {
     Gil one = Gil.create();
-    assertThrows(IllegalArgumentException.class, () -> GilExecutor.perInterpreter(2, () -> one));
-    assertThrows(NullPointerException.class, () -> GilExecutor.perInterpreter(2, () -> null));
+    assertThrows(IllegalArgumentException.class, () -> GilExecutor.builder().perInterpreter(2).gils(() -> one).build());
+    assertThrows(NullPointerException.class, () -> GilExecutor.builder().perInterpreter(2).gils(() -> null).build());
     assertThrows(IllegalArgumentException.class,
-        () -> GilExecutor.perInterpreter(0, Gil::create));
+        () -> GilExecutor.builder().perInterpreter(0));
     assertThrows(NullPointerException.class,
-        () -> GilExecutor.perInterpreter(1, (java.util.function.Supplier<Gil>) null));
+        () -> GilExecutor.builder().gils((java.util.function.Supplier<Gil>) null));
     assertFalse(one.isHeldByCurrentThread());
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.Uninterruptibles;
+import io.github.gilpatterns.testing.Await;
 import io.github.gilpatterns.testing.RecordingThreadFactory;
 import io.github.gilpatterns.testing.ThreadMode;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class TaskGroupTest {
 
   /** A group whose threads are of {@link ThreadMode}'s kind. */
   private static TaskGroup group(String name) {
-    return new TaskGroup(name, ThreadMode.factory(name));
+    return TaskGroup.builder().name(name).threadFactory(ThreadMode.factory(name)).build();
   }
 
   /** Blocks until interrupted, recording its thread and the interrupt. */
@@ -77,7 +78,7 @@ class TaskGroupTest {
 
   @Test
   void threadsAreNamedAfterTheGroup() throws Exception {
-    try (TaskGroup group = new TaskGroup("fetch")) {
+    try (TaskGroup group = TaskGroup.create("fetch")) {
       ListenableFuture<String> a = group.fork(() -> Thread.currentThread().getName());
       ListenableFuture<String> b = group.fork(() -> Thread.currentThread().getName());
       ListenableFuture<Boolean> daemon = group.fork(() -> Thread.currentThread().isDaemon());
@@ -86,7 +87,7 @@ class TaskGroupTest {
       assertEquals("fetch-1", Futures.getDone(b));
       assertFalse(Futures.getDone(daemon), "the default threads are non-daemon");
     }
-    assertTrue(new TaskGroup().name().startsWith("TaskGroup-"));
+    assertTrue(TaskGroup.create().name().startsWith("TaskGroup-"));
   }
 
   @Test
@@ -138,25 +139,36 @@ class TaskGroupTest {
   }
 
   @Test
-  void closeWithoutJoinCancelsAndLeavesNoThreadRunning() throws Exception {
-    Blocker a = new Blocker();
-    Blocker b = new Blocker();
-    ListenableFuture<String> fa;
-    ListenableFuture<String> fb;
-    try (TaskGroup group = group("leaky")) {
-      fa = group.fork(a::call);
-      fb = group.fork(b::call);
-      assertTrue(a.started.await(10, SECONDS));
-      assertTrue(b.started.await(10, SECONDS));
+  void closeWithoutJoinWaitsForTheForkedTasksAndLeavesNoThreadRunning() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    TaskGroup group = group("waited");
+    ListenableFuture<String> fa = group.fork(() -> {
+      threads.add(Thread.currentThread());
+      release.await();
+      return "a";
+    });
+    ListenableFuture<String> fb = group.fork(() -> {
+      threads.add(Thread.currentThread());
+      release.await();
+      return "b";
+    });
+    Thread closer = ThreadMode.start("closer", group::close);
+    Await.blocked(closer);
+    assertTrue(group.isShutdown(), "close() shut the group down first");
+    assertFalse(fa.isDone() || fb.isDone(), "close() cancelled nothing: it waits");
+    release.countDown();
+    closer.join(SECONDS.toMillis(20));
+    assertFalse(closer.isAlive());
+    assertEquals("a", Futures.getDone(fa));
+    assertEquals("b", Futures.getDone(fb));
+    for (Thread t : threads) {
+      assertFalse(t.isAlive(), "close() returned before " + t.getName() + " exited");
     }
-    assertFalse(a.thread.get().isAlive());
-    assertFalse(b.thread.get().isAlive());
-    assertTrue(fa.isCancelled() && fb.isCancelled());
-    assertTrue(a.interrupted.get() && b.interrupted.get());
   }
 
   @Test
-  void closeWaitsForATaskThatFinishesAfterItsInterrupt() throws Exception {
+  void closeAfterShutdownNowWaitsForATaskThatFinishesAfterItsInterrupt() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     List<String> log = new CopyOnWriteArrayList<>();
     AtomicReference<Thread> thread = new AtomicReference<>();
@@ -174,18 +186,22 @@ class TaskGroupTest {
         return null;
       });
       assertTrue(started.await(10, SECONDS));
+      assertEquals(List.of(), group.shutdownNow(), "the task had begun: none is handed back");
     }
     assertEquals(1000, log.size(), "close() returned before the task's cleanup ended");
     assertFalse(thread.get().isAlive());
   }
 
   @Test
-  void aTaskCanForkSiblingsButNotJoinItsOwnGroup() throws Exception {
+  void aTaskCanForkSiblingsButNotWaitForItsOwnGroup() throws Exception {
     try (TaskGroup group = group("tasks")) {
       ListenableFuture<Integer> outer = group.fork(() -> {
         assertThrows(IllegalStateException.class, group::join);
-        assertThrows(IllegalStateException.class, group::close);
-        return Futures.getUnchecked(group.fork(() -> 41)) + 1;
+        assertThrows(IllegalStateException.class, () -> group.awaitTermination(Duration.ZERO));
+        ListenableFuture<Integer> sibling = group.fork(() -> 41);
+        group.close(); // on its own thread: shuts the group down and returns
+        assertTrue(group.isShutdown());
+        return Futures.getUnchecked(sibling) + 1;
       });
       group.join();
       assertEquals(42, Futures.getDone(outer));
@@ -194,9 +210,9 @@ class TaskGroupTest {
 
   @Test
   void badInputAndUseAfterCloseChangeNothing() throws Exception {
-    assertThrows(NullPointerException.class, () -> new TaskGroup(null));
-    assertThrows(NullPointerException.class, () -> new TaskGroup(null, ThreadMode.factory("x")));
-    assertThrows(NullPointerException.class, () -> new TaskGroup("x", null));
+    assertThrows(NullPointerException.class, () -> TaskGroup.create(null));
+    assertThrows(NullPointerException.class, () -> TaskGroup.builder().name(null));
+    assertThrows(NullPointerException.class, () -> TaskGroup.builder().threadFactory(null));
     TaskGroup group = group("closed");
     assertThrows(NullPointerException.class, () -> group.fork(null));
     assertThrows(NullPointerException.class, () -> group.awaitTermination(null));
@@ -229,7 +245,7 @@ class TaskGroupTest {
   @Test
   void forkedTasksRunOnTheSuppliedFactorysThreads() throws Exception {
     RecordingThreadFactory factory = new RecordingThreadFactory("made");
-    try (TaskGroup group = new TaskGroup("supplied", factory)) {
+    try (TaskGroup group = TaskGroup.builder().name("supplied").threadFactory(factory).build()) {
       ListenableFuture<Thread> a = group.fork(Thread::currentThread);
       ListenableFuture<Thread> b = group.fork(Thread::currentThread);
       group.join();
@@ -242,13 +258,13 @@ class TaskGroupTest {
   @Test
   void aFactoryThatFailsRefusesTheForkAndChangesNothing() throws Exception {
     IllegalStateException refusal = new IllegalStateException("no threads today");
-    TaskGroup throwing = new TaskGroup("throwing", r -> {
+    TaskGroup throwing = TaskGroup.builder().name("throwing").threadFactory(r -> {
       throw refusal;
-    });
+    }).build();
     RejectedExecutionException e =
         assertThrows(RejectedExecutionException.class, () -> throwing.fork(() -> "x"));
     assertSame(refusal, e.getCause());
-    TaskGroup nulls = new TaskGroup("nulls", r -> null);
+    TaskGroup nulls = TaskGroup.builder().name("nulls").threadFactory(r -> null).build();
     assertThrows(RejectedExecutionException.class, () -> nulls.fork(() -> "x"));
     for (TaskGroup group : List.of(throwing, nulls)) {
       assertFalse(group.isShutdown());
@@ -323,7 +339,7 @@ class TaskGroupTest {
       lateRan.set(true);
       return "late";
     };
-    TaskGroup group = new TaskGroup("now", gated);
+    TaskGroup group = TaskGroup.builder().name("now").threadFactory(gated).build();
     ListenableFuture<String> runningFuture = group.fork(running::call);
     assertTrue(running.started.await(10, SECONDS));
     ListenableFuture<String> lateFuture = group.fork(late);
@@ -385,7 +401,7 @@ class TaskGroupTest {
   }
 
   @Test
-  void anInterruptedCloseKeepsWaitingAndReassertsTheInterrupt() throws Exception {
+  void anInterruptedCloseCancelsKeepsWaitingAndReassertsTheInterrupt() throws Exception {
     // The task ignores its cancellation until released; close() must not return before it
     // ends, even when the closing thread is interrupted meanwhile.
     CountDownLatch started = new CountDownLatch(1);
@@ -413,8 +429,10 @@ class TaskGroupTest {
       sawCleanup.set(cleanedUp.get());
       interruptedAfterClose.set(Thread.currentThread().isInterrupted());
     });
-    assertTrue(cancelled.await(10, SECONDS), "close() cancelled the task");
+    Await.blocked(closer);
+    assertEquals(1L, cancelled.getCount(), "close() waits; it cancels nothing until interrupted");
     closer.interrupt();
+    assertTrue(cancelled.await(10, SECONDS), "the interrupted close() cancelled the task");
     release.countDown();
     closer.join(SECONDS.toMillis(20));
     assertFalse(closer.isAlive());

@@ -91,7 +91,6 @@ class OwnerFailSafeTest {
   }
 
   @Test
-  @SuppressWarnings("deprecation") // closeNow(), the alias kept for earlier code, is what is tested
   void anErrorFromAListenerOnCancellationStillHandsEveryLeftoverBack() throws Exception {
     Recorder recorder = new Recorder();
     Gate gate = new Gate();
@@ -115,7 +114,7 @@ class OwnerFailSafeTest {
       gate.release();
       throw t;
     }
-    List<Consumer<? super Counter>> leftovers = owner.closeNow(); // interrupts the gate
+    List<Consumer<? super Counter>> leftovers = owner.shutdownNow(); // interrupts the gate
     assertEquals(4, leftovers.size(), "the ask and the three tells: " + leftovers);
     for (int i = 0; i < 3; i++) {
       assertSame(told.get(i), leftovers.get(1 + i));

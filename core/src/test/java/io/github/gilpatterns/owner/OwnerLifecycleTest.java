@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Closing: the close race, closeNow, closing from the owner thread, daemon threads. */
+/** Closing: the close race, shutdownNow, closing from the owner thread, daemon threads. */
 @Timeout(60)
 class OwnerLifecycleTest {
 
@@ -78,7 +78,7 @@ class OwnerLifecycleTest {
             if (i == 1_000) {
               underway.countDown();
             } else if (i == PER_PRODUCER / 2) {
-              awaitCondition("the owner is closed", owner::isClosed);
+              awaitCondition("the owner is closed", owner::isShutdown);
             }
             try {
               owner.tell(message);
@@ -175,7 +175,7 @@ class OwnerLifecycleTest {
     gate.awaitEntered();
     Thread closer = ThreadMode.newThread(owner::close, "closer");
     closer.start();
-    awaitCondition("the owner is closed", owner::isClosed);
+    awaitCondition("the owner is closed", owner::isShutdown);
     assertThrows(RejectedExecutionException.class, () -> owner.tell(t -> t.total++));
     assertThrows(RejectedExecutionException.class, () -> owner.tryTell(t -> t.total++));
     assertThrows(RejectedExecutionException.class, () -> owner.ask(t -> t.total));
@@ -184,12 +184,12 @@ class OwnerLifecycleTest {
     assertFalse(owner.thread().isAlive());
     assertEquals(1_000L, tally.total); // visible: close() waited for the owner thread
     owner.close(); // idempotent
-    assertEquals(List.of(), owner.closeNow());
+    assertEquals(List.of(), owner.shutdownNow());
     assertTrue(owner.join(java.time.Duration.ZERO));
   }
 
   @Test
-  void closeNowReturnsExactlyTheMessagesThatDidNotRun() throws Exception {
+  void shutdownNowReturnsExactlyTheMessagesThatDidNotRun() throws Exception {
     Tally tally = new Tally();
     Gate gate = new Gate();
     Owner<Tally> owner = startOwner("close-now", tally);
@@ -213,8 +213,8 @@ class OwnerLifecycleTest {
       gate.release();
       throw t;
     }
-    List<Consumer<? super Tally>> leftovers = owner.closeNow(); // interrupts the gate
-    assertTrue(gate.interrupted, "closeNow() must interrupt the running message");
+    List<Consumer<? super Tally>> leftovers = owner.shutdownNow(); // interrupts the gate
+    assertTrue(gate.interrupted, "shutdownNow() must interrupt the running message");
     assertFalse(owner.thread().isAlive());
     assertEquals(11, leftovers.size());
     for (int i = 0; i < 5; i++) {
@@ -225,12 +225,12 @@ class OwnerLifecycleTest {
     assertEquals(0L, tally.total, "none of the returned messages ran");
     assertEquals(1L, owner.processed());
     assertEquals(0L, owner.pending());
-    assertEquals(List.of(), owner.closeNow(), "the leftovers are handed out once");
+    assertEquals(List.of(), owner.shutdownNow(), "the leftovers are handed out once");
     assertThrows(RejectedExecutionException.class, () -> owner.tell(t -> t.total++));
   }
 
   @Test
-  void closeNowOnTheOwnerThreadReturnsTheRest() throws Exception {
+  void shutdownNowOnTheOwnerThreadReturnsTheRest() throws Exception {
     Tally tally = new Tally();
     Gate gate = new Gate();
     Owner<Tally> owner = startOwner("close-now-self", tally);
@@ -239,7 +239,7 @@ class OwnerLifecycleTest {
     try {
       owner.tell(gate);
       owner.tell(t -> t.total++);
-      owner.tell(t -> leftovers.set(owner.closeNow()));
+      owner.tell(t -> leftovers.set(owner.shutdownNow()));
       for (int i = 0; i < 3; i++) {
         Consumer<Tally> m = t -> t.total += 100;
         rest.add(m);
@@ -252,7 +252,7 @@ class OwnerLifecycleTest {
     assertEquals(List.copyOf(rest), List.copyOf(leftovers.get()));
     assertEquals(1L, tally.total);
     assertTrue(owner.isTerminated());
-    assertEquals(List.of(), owner.closeNow());
+    assertEquals(List.of(), owner.shutdownNow());
   }
 
   @Test

@@ -2,12 +2,14 @@ package io.github.gilpatterns.patterns;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
-import java.time.Duration;
-import java.util.List;
+import io.github.gilpatterns.join.Joinable;
+import io.github.gilpatterns.join.Lifecycle;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Accounts holding money, and transfers between them, where the balances belong to one thread:
@@ -51,19 +53,20 @@ import java.util.concurrent.TimeUnit;
  * {@code total()} is a consistent snapshot (no transfer is half applied). They keep working after
  * the bank has shut down: they wait until its thread has ended and return the final values.
  *
- * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
- * {@link #shutdown()} stops accepting transfers (later calls throw
- * {@link RejectedExecutionException}) and lets the accepted ones be applied; {@link #shutdownNow()}
- * also returns the accepted transfers that will never be applied (their futures are cancelled);
- * {@link #awaitTermination(long, TimeUnit)} waits for the bank's thread to end; {@link #close()}
- * is shutdown and wait, and never drops an accepted transfer.
+ * <p><b>Lifecycle</b>: the library's one {@link Lifecycle} contract, with transfers as its work,
+ * and {@link #join()} is the {@link Joinable} one, like {@code transfers.join()}: it returns once
+ * every transfer accepted before it has been applied (or declined). {@link #shutdown()} stops
+ * accepting transfers (later calls throw {@link RejectedExecutionException}) and lets the
+ * accepted ones be applied; {@link #shutdownNow()} returns the accepted transfers that will never
+ * be applied, in order, and cancels their futures, waiting for the transfer being applied to
+ * finish (only the bank's thread touches the balances); {@link #close()} is shutdown and wait.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code transfer} happen-before
  * the transfer is applied, and its application happens-before its future completes,
  * {@code join()} returns in a thread that called it after the transfer, and {@code balance},
  * {@code total}, {@code balances} return values that include it.
  */
-public interface Bank extends AutoCloseable {
+public interface Bank extends Lifecycle<Bank.Transfer>, Joinable {
 
   /**
    * Opens an owned bank with the given accounts: its balances belong to one thread (named
@@ -91,7 +94,71 @@ public interface Bank extends AutoCloseable {
    *     add up to more than {@link Long#MAX_VALUE}
    */
   static Bank owned(String name, Map<String, Long> openingBalances) {
-    return new OwnedBank(name, new Accounts(openingBalances));
+    return builder(openingBalances).name(name).start();
+  }
+
+  /**
+   * Returns a builder of owned banks with the given accounts; see {@link #owned(Map)}.
+   *
+   * @param openingBalances account names and their opening balances; copied now
+   * @return a new builder with the defaults: name {@code bank}, a non-daemon platform thread
+   * @throws NullPointerException if the map, a name or a balance is {@code null}
+   * @throws IllegalArgumentException if the map is empty, a balance is negative or the balances
+   *     add up to more than {@link Long#MAX_VALUE}
+   */
+  static Builder builder(Map<String, Long> openingBalances) {
+    return new Builder(new Accounts(openingBalances));
+  }
+
+  /**
+   * A builder of owned {@link Bank}s. Not thread-safe; each {@link #start()} opens a new bank
+   * with the same opening balances. A setter that throws changes nothing.
+   */
+  final class Builder {
+    private final Accounts accounts;
+    private String name = "bank";
+    private @Nullable ThreadFactory threadFactory;
+
+    private Builder(Accounts accounts) {
+      this.accounts = accounts;
+    }
+
+    /**
+     * Sets the name of the bank and of its thread (default {@code bank}).
+     *
+     * @param name the name
+     * @return this builder
+     * @throws NullPointerException if {@code name} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Makes the bank's thread come from {@code threadFactory} (a virtual thread with
+     * {@code Thread.ofVirtual().factory()} on JDK 21+); see
+     * {@link io.github.gilpatterns.owner.Owner.Builder#threadFactory(ThreadFactory)}.
+     *
+     * @param threadFactory returns a new, unstarted thread
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * Opens the bank and starts its thread.
+     *
+     * @return the owned bank; close it when done
+     */
+    public Bank start() {
+      return new OwnedBank(name, accounts, threadFactory);
+    }
   }
 
   /**
@@ -163,94 +230,6 @@ public interface Bank extends AutoCloseable {
    *     bank's answer (its interrupt status is cleared)
    */
   Map<String, Long> balances() throws InterruptedException;
-
-  /**
-   * Waits until every transfer accepted (from any thread) before this call has been applied,
-   * like {@code transfers.join()}.
-   *
-   * @throws IllegalStateException if called on the bank's own thread, or if some of those
-   *     transfers will never be applied ({@link #shutdownNow()})
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its
-   *     interrupt status is cleared)
-   */
-  void join() throws InterruptedException;
-
-  /**
-   * Stops accepting transfers; the accepted ones are still applied, then the bank's thread ends.
-   * Does not wait. Idempotent; any thread may call it.
-   */
-  void shutdown();
-
-  /**
-   * Stops accepting transfers, and returns the accepted transfers that will never be applied, in
-   * the order they would have been; their futures are cancelled. Waits for the transfer being
-   * applied to finish (only the bank's thread touches the balances), not interruptibly: an
-   * interrupt is kept and set again on return.
-   *
-   * @return the transfers never applied
-   */
-  @CanIgnoreReturnValue
-  List<Transfer> shutdownNow();
-
-  /**
-   * Blocks until the bank's thread has ended after a shutdown, the timeout elapses, or the calling
-   * thread is interrupted.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if the thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called on the bank's own thread, or if that thread ended
-   *     unexpectedly
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException;
-
-  /**
-   * Blocks until the bank's thread has ended after a shutdown, the timeout elapses, or the calling
-   * thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if the thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  boolean awaitTermination(Duration timeout) throws InterruptedException;
-
-  /**
-   * Shuts down, lets every accepted transfer be applied and waits until the bank's thread has
-   * ended. Unlike {@code ExecutorService.close()}, an interrupt does not stop the bank (no
-   * accepted transfer is dropped): it is kept and set again on return. Idempotent. Called on the
-   * bank's own thread (from a listener), it shuts down and returns at once.
-   */
-  @Override
-  void close();
-
-  /**
-   * Returns whether this bank has been shut down.
-   *
-   * @return {@code true} if it no longer accepts transfers
-   */
-  boolean isShutdown();
-
-  /**
-   * Returns whether the bank's thread has ended after a shutdown.
-   *
-   * @return {@code true} once it has
-   */
-  boolean isTerminated();
-
-  /**
-   * Returns whether this bank no longer accepts transfers.
-   *
-   * @return {@code true} after a shutdown
-   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
-   */
-  @Deprecated
-  default boolean isClosed() {
-    return isShutdown();
-  }
 
   /**
    * A transfer accepted by {@link Bank#transfer(String, String, long)}, as

@@ -5,12 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.owner.Owner;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
@@ -66,15 +62,17 @@ import org.jspecify.annotations.Nullable;
  * print job on the print queue. A callback that throws is logged
  * (a {@code WARNING}) and the counter carries on (the increment stays applied).
  *
- * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
- * {@link #shutdown()} stops accepting increments (later calls throw
- * {@link RejectedExecutionException}) and lets the accepted ones be applied; {@link #shutdownNow()}
- * returns the accepted increments that will never be applied; {@link #awaitTermination(long,
- * TimeUnit)} waits for the counter-manager thread to end; {@link #close()} is shutdown and wait
- * (an interrupt while it waits stops the counter as {@code shutdownNow()} does). {@code count()}
- * still works after the thread has ended: it returns the final count. The thread is not a daemon
- * (Python's is), so a counter manager that is never closed keeps the JVM alive; use
- * try-with-resources.
+ * <p><b>Lifecycle</b>: the library's one {@link io.github.gilpatterns.join.Lifecycle} contract,
+ * with increments as its work, and {@link #join()} is the
+ * {@link io.github.gilpatterns.join.Joinable} one: it returns once every increment sent before it
+ * has been applied and its callback has returned. {@link #shutdown()} stops accepting increments
+ * (later calls throw {@link RejectedExecutionException}) and lets the accepted ones be applied;
+ * {@link #shutdownNow()} returns the deltas of the accepted increments that will never be
+ * applied, in order; {@link #close()} is shutdown and wait, and if the closing thread is
+ * interrupted, the increments it then drops are reported with this counter's name and their
+ * number. {@code count()} still works after the thread has ended: it returns the final count.
+ * The thread is not a daemon (Python's is), so a counter manager that is never closed keeps the
+ * JVM alive; use try-with-resources.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code increment} happen-before
  * the increment is applied and the callback runs with its count on the counter-manager thread; the
@@ -82,10 +80,7 @@ import org.jspecify.annotations.Nullable;
  * thread that called it after the increment, and before {@code count()} returns a value that
  * includes it.
  */
-public final class CounterManager implements AutoCloseable {
-
-  /*
-public final class CounterManager implements AutoCloseable {
+public final class CounterManager extends OwnerBacked<CounterManager.State, Long> {
 
   /*
    * Implementation overview. An Owner<State> (unbounded mailbox unless bounded by the builder);
@@ -98,7 +93,7 @@ public final class CounterManager implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CounterManager.class.getName());
 
   /** Plain field on purpose: only the counter-manager thread writes it. */
-  private static final class State {
+  static final class State {
     long count;
   }
 
@@ -121,13 +116,18 @@ public final class CounterManager implements AutoCloseable {
     }
   }
 
-  private final Owner<State> owner;
   /** Called on the owner thread after each increment; {@code null} for none. */
   private final @Nullable LongConsumer onCount;
   private final Increment incrementByOne = new Increment(1L);
 
   private CounterManager(Builder builder) {
+    // The thread starts before onCount is assigned, but runs no increment before one is sent,
+    // after this constructor has returned.
+    super(startOwner(builder));
     this.onCount = builder.onCount;
+  }
+
+  private static Owner<State> startOwner(Builder builder) {
     Owner.Builder<State> owner = Owner.builder(new State()).name(builder.name)
         .onError(CounterManager::logFailure);
     if (builder.capacity > 0) {
@@ -136,7 +136,13 @@ public final class CounterManager implements AutoCloseable {
     if (builder.threadFactory != null) {
       owner.threadFactory(builder.threadFactory);
     }
-    this.owner = owner.start();
+    return owner.start();
+  }
+
+  /** An increment never applied is its delta; a count() query is not work. */
+  @Override
+  @Nullable Long neverRan(Consumer<? super State> message) {
+    return message instanceof Increment ? ((Increment) message).delta : null;
   }
 
   private static void logFailure(Owner<?> owner, Consumer<?> message, Throwable failure) {
@@ -246,157 +252,6 @@ public final class CounterManager implements AutoCloseable {
    */
   public long count() throws InterruptedException {
     return Queries.ask(owner, s -> s.count);
-  }
-
-  /**
-   * Waits until every increment sent (by any thread) before this call has been applied and its
-   * callback has returned, like {@code counter_queue.join()}.
-   *
-   * @throws IllegalStateException if called on the counter-manager thread, or if some of those
-   *     increments will never be applied ({@link #shutdownNow()})
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its
-   *     interrupt status is cleared)
-   */
-  public void join() throws InterruptedException {
-    owner.join();
-  }
-
-  /**
-   * Waits at most {@code timeout} until every increment sent before this call has been applied;
-   * see {@link #join()}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if every earlier increment has been applied, {@code false} if the
-   *     timeout elapsed first
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its
-   *     interrupt status is cleared)
-   */
-  public boolean join(Duration timeout) throws InterruptedException {
-    return owner.join(timeout);
-  }
-
-  /**
-   * Waits at most {@code timeout} {@code unit}s until every increment sent before this call has
-   * been applied; see {@link #join()}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if every earlier increment has been applied, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its
-   *     interrupt status is cleared)
-   */
-  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-    return owner.join(timeout, unit);
-  }
-
-  /**
-   * Stops accepting increments; the accepted ones are still applied (with their callbacks), then
-   * the thread ends. Does not wait. Idempotent; any thread may call it.
-   */
-  public void shutdown() {
-    owner.shutdown();
-  }
-
-  /**
-   * Stops accepting increments, and returns the deltas of the accepted increments that will never
-   * be applied, in the order they would have been. Waits for the increment being applied (and its
-   * callback) to return; see {@link Owner#shutdownNow()}.
-   *
-   * @return the deltas never applied
-   */
-  @CanIgnoreReturnValue
-  public List<Long> shutdownNow() {
-    List<Long> deltas = new ArrayList<>();
-    for (Consumer<? super State> message : owner.shutdownNow()) {
-      if (message instanceof Increment) { // the others are count() queries, now cancelled
-        deltas.add(((Increment) message).delta);
-      }
-    }
-    return deltas;
-  }
-
-  /**
-   * Blocks until the counter-manager thread has ended after a shutdown, the timeout elapses, or
-   * the calling thread is interrupted.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if the thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called on the counter-manager thread, or if that thread
-   *     ended unexpectedly
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return owner.awaitTermination(timeout, unit);
-  }
-
-  /**
-   * Blocks until the counter-manager thread has ended after a shutdown, the timeout elapses, or
-   * the calling thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if the thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return owner.awaitTermination(timeout);
-  }
-
-  /**
-   * Shuts down and waits until every accepted increment has been applied and the thread has
-   * ended, as {@code ExecutorService.close()} does: if the calling thread is interrupted while
-   * waiting, the counter stops as by {@link #shutdownNow()} (the increments dropped are logged),
-   * and the interrupt status is set again on return. Idempotent. Called from the callback, it
-   * shuts down and returns at once.
-   */
-  @Override
-  public void close() {
-    owner.close();
-  }
-
-  /**
-   * Returns whether this counter manager has been shut down.
-   *
-   * @return {@code true} if it no longer accepts increments
-   */
-  public boolean isShutdown() {
-    return owner.isShutdown();
-  }
-
-  /**
-   * Returns whether this counter manager no longer accepts increments.
-   *
-   * @return {@code true} after a shutdown
-   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
-   */
-  @Deprecated
-  public boolean isClosed() {
-    return owner.isShutdown();
-  }
-
-  /**
-   * Returns whether the counter-manager thread has ended.
-   *
-   * @return {@code true} once it has
-   */
-  public boolean isTerminated() {
-    return owner.isTerminated();
-  }
-
-  /**
-   * Returns the name of this counter manager, which is also the name of its thread.
-   *
-   * @return the name
-   */
-  public String name() {
-    return owner.name();
   }
 
   /**

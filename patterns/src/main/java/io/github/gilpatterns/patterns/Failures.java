@@ -1,31 +1,26 @@
 package io.github.gilpatterns.patterns;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 
 /**
- * The patterns' one way of reporting a failure: to the user's {@link FailureHandler}, by default
- * a {@code WARNING} on the pattern's logger, and never letting anything escape, so that the
- * worker or stage that reports it keeps running.
+ * The patterns' one way of reporting a failure: to the user's failure handler, never letting
+ * anything escape, so that the worker or stage that reports it keeps running.
  */
 final class Failures {
 
   private Failures() {}
 
-  /** The default handler: a {@code WARNING} on {@code log} naming the source and the item. */
-  static FailureHandler logging(Logger log) {
-    return (source, item, failure) ->
-        log.log(Level.WARNING, () -> source + " failed on " + item, failure);
-  }
-
   /**
-   * Passes the failure to {@code handler}; if that throws, logs it on {@code log} with the
-   * original failure suppressed in it. Nothing escapes.
+   * Runs {@code handler}, the user's failure handler called with {@code failure}; if that
+   * throws, logs it on {@code log} with the original failure suppressed in it. Nothing escapes.
+   *
+   * @param source what failed, for the log: "worker pool crawler", "stage numbers.parse"
    */
-  static void report(FailureHandler handler, Logger log, String source, Object item,
-      Throwable failure) {
+  static void report(Logger log, String source, Object item, Throwable failure,
+      Runnable handler) {
     try {
-      handler.handle(source, item, failure);
+      handler.run();
     } catch (Throwable handlerFailure) {
       try {
         if (handlerFailure != failure) {

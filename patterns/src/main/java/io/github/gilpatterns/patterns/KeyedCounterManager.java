@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.owner.Owner;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -45,9 +43,13 @@ import org.jspecify.annotations.Nullable;
  * whose call returned before the read; after a shutdown they wait for the thread to end and read
  * the final counts. Snapshots are copies: the caller may keep them.
  *
- * <p><b>Lifecycle</b>: {@link #shutdown()}, {@link #shutdownNow()} (returns the increments never
- * applied), {@link #awaitTermination(long, TimeUnit)}, {@link #close()}, as for
- * {@link CounterManager}.
+ * <p><b>One thread, many counts.</b> All the counts belong to the one counter thread: a
+ * {@code KeyedCounterManager} is one owner holding a map of counts, not an owner per key.
+ * Increments of different keys are applied one at a time, in the order they were accepted.
+ *
+ * <p><b>Lifecycle</b>: the library's one {@link io.github.gilpatterns.join.Lifecycle} contract,
+ * with increments as its work, as for {@link CounterManager}; {@link #shutdownNow()} returns the
+ * increments never applied as key-delta entries, in the order they would have been.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code increment}
  * happen-before the increment is applied; its application happens-before {@code join()} returns in
@@ -56,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <K> the type of the keys
  */
-public final class KeyedCounterManager<K> implements AutoCloseable {
+public final class KeyedCounterManager<K>
+    extends OwnerBacked<Map<K, long[]>, Map.Entry<K, Long>> {
 
   /*
    * Implementation overview. An Owner<Map<K, long[]>>: a LinkedHashMap from key to a one-element
@@ -95,9 +98,11 @@ public final class KeyedCounterManager<K> implements AutoCloseable {
     }
   }
 
-  private final Owner<Map<K, long[]>> owner;
-
   private KeyedCounterManager(Builder builder) {
+    super(KeyedCounterManager.<K>startOwner(builder));
+  }
+
+  private static <K> Owner<Map<K, long[]>> startOwner(Builder builder) {
     Owner.Builder<Map<K, long[]>> owner =
         Owner.<Map<K, long[]>>builder(new LinkedHashMap<>()).name(builder.name);
     if (builder.capacity > 0) {
@@ -106,7 +111,18 @@ public final class KeyedCounterManager<K> implements AutoCloseable {
     if (builder.threadFactory != null) {
       owner.threadFactory(builder.threadFactory);
     }
-    this.owner = owner.start();
+    return owner.start();
+  }
+
+  /** An increment never applied is its key and delta; a read is not work. */
+  @Override
+  Map.@Nullable Entry<K, Long> neverRan(Consumer<? super Map<K, long[]>> message) {
+    if (!(message instanceof KeyedCounterManager.Increment)) {
+      return null;
+    }
+    @SuppressWarnings("unchecked") // an Increment of this counter is an Increment<K>
+    Increment increment = (Increment) message;
+    return new SimpleImmutableEntry<>(increment.key, increment.delta);
   }
 
   /**
@@ -234,135 +250,6 @@ public final class KeyedCounterManager<K> implements AutoCloseable {
       }
       return total;
     });
-  }
-
-  /**
-   * Waits until every increment sent (by any thread) before this call has been applied.
-   *
-   * @throws IllegalStateException if called on the counter thread, or if some of those
-   *     increments will never be applied ({@link #shutdownNow()})
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public void join() throws InterruptedException {
-    owner.join();
-  }
-
-  /**
-   * Waits at most {@code timeout} until every increment sent before this call has been applied.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if they have all been applied, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean join(Duration timeout) throws InterruptedException {
-    return owner.join(timeout);
-  }
-
-  /**
-   * Waits at most {@code timeout} {@code unit}s until every increment sent before this call has
-   * been applied.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if they have all been applied, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-    return owner.join(timeout, unit);
-  }
-
-  /** Stops accepting increments; the accepted ones are still applied. Does not wait. */
-  public void shutdown() {
-    owner.shutdown();
-  }
-
-  /**
-   * Stops accepting increments and returns the accepted ones that will never be applied, as
-   * key-delta entries in the order they would have been; waits for the increment being applied.
-   *
-   * @return the increments never applied
-   */
-  @CanIgnoreReturnValue
-  public List<Map.Entry<K, Long>> shutdownNow() {
-    List<Map.Entry<K, Long>> notApplied = new ArrayList<>();
-    for (Consumer<? super Map<K, long[]>> message : owner.shutdownNow()) {
-      if (message instanceof KeyedCounterManager.Increment) { // the others are queries, cancelled
-        @SuppressWarnings("unchecked") // an Increment of this counter is an Increment<K>
-        Increment increment = (Increment) message;
-        notApplied.add(new SimpleImmutableEntry<>(increment.key, increment.delta));
-      }
-    }
-    return notApplied;
-  }
-
-  /**
-   * Blocks until the counter thread has ended after a shutdown, the timeout elapses, or the
-   * calling thread is interrupted.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if the thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called on the counter thread, or if it ended unexpectedly
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return owner.awaitTermination(timeout, unit);
-  }
-
-  /**
-   * Blocks until the counter thread has ended after a shutdown, the timeout elapses, or the
-   * calling thread is interrupted.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if the thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return owner.awaitTermination(timeout);
-  }
-
-  /**
-   * Shuts down and waits until every accepted increment has been applied and the thread has
-   * ended, as {@code ExecutorService.close()} does (an interrupt while waiting stops the counter
-   * as {@link #shutdownNow()} does and is set again on return). Idempotent.
-   */
-  @Override
-  public void close() {
-    owner.close();
-  }
-
-  /**
-   * Returns whether this counter has been shut down.
-   *
-   * @return {@code true} if it no longer accepts increments
-   */
-  public boolean isShutdown() {
-    return owner.isShutdown();
-  }
-
-  /**
-   * Returns whether the counter thread has ended.
-   *
-   * @return {@code true} once it has
-   */
-  public boolean isTerminated() {
-    return owner.isTerminated();
-  }
-
-  /**
-   * Returns the name of this counter, which is also the name of its thread.
-   *
-   * @return the name
-   */
-  public String name() {
-    return owner.name();
   }
 
   /**

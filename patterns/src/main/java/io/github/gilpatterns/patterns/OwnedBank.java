@@ -4,23 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
-import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import io.github.gilpatterns.owner.Owner;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The owned {@link Bank}: the balances are an array that only the bank's {@link Owner} thread
  * touches; a transfer is one message that checks and moves the money.
  */
-final class OwnedBank implements Bank {
+final class OwnedBank extends OwnerBacked<long[], Bank.Transfer> implements Bank {
 
   /*
    * Implementation overview. Owner<long[]>, unbounded mailbox. The arguments of a transfer are
@@ -68,12 +65,30 @@ final class OwnedBank implements Bank {
   }
 
   private final Accounts accounts;
-  private final Owner<long[]> owner;
 
-  OwnedBank(String name, Accounts accounts) {
-    requireNonNull(name, "name");
+  OwnedBank(String name, Accounts accounts, @Nullable ThreadFactory threadFactory) {
+    super(startOwner(requireNonNull(name, "name"), accounts, threadFactory));
     this.accounts = accounts;
-    this.owner = Owner.builder(accounts.openingBalances()).name(name).start();
+  }
+
+  private static Owner<long[]> startOwner(String name, Accounts accounts,
+      @Nullable ThreadFactory threadFactory) {
+    Owner.Builder<long[]> owner = Owner.builder(accounts.openingBalances()).name(name);
+    if (threadFactory != null) {
+      owner.threadFactory(threadFactory);
+    }
+    return owner.start();
+  }
+
+  /** A transfer never applied, its future cancelled; a read is not work. */
+  @Override
+  @Nullable Transfer neverRan(Consumer<? super long[]> message) {
+    if (!(message instanceof Move)) {
+      return null;
+    }
+    Move move = (Move) message;
+    move.outcome.cancel(false);
+    return move.toTransfer();
   }
 
   @Override
@@ -127,55 +142,6 @@ final class OwnedBank implements Bank {
       map.put(accounts.name(i), balances[i]);
     }
     return Collections.unmodifiableMap(map);
-  }
-
-  @Override
-  public void join() throws InterruptedException {
-    owner.join();
-  }
-
-  @Override
-  public void shutdown() {
-    owner.shutdown();
-  }
-
-  @Override
-  @CanIgnoreReturnValue
-  public List<Transfer> shutdownNow() {
-    List<Transfer> never = new ArrayList<>();
-    for (Consumer<? super long[]> message : owner.shutdownNow()) {
-      if (message instanceof Move) { // the others are reads, whose futures the owner cancelled
-        Move move = (Move) message;
-        move.outcome.cancel(false);
-        never.add(move.toTransfer());
-      }
-    }
-    return never;
-  }
-
-  @Override
-  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return owner.awaitTermination(timeout, unit);
-  }
-
-  @Override
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return owner.awaitTermination(timeout);
-  }
-
-  @Override
-  public void close() {
-    Closing.closeRunningEverything(owner);
-  }
-
-  @Override
-  public boolean isShutdown() {
-    return owner.isShutdown();
-  }
-
-  @Override
-  public boolean isTerminated() {
-    return owner.isTerminated();
   }
 
   @Override

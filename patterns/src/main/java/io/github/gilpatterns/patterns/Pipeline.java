@@ -3,8 +3,9 @@ package io.github.gilpatterns.patterns;
 import static java.util.Objects.requireNonNull;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import io.github.gilpatterns.join.Joinable;
+import io.github.gilpatterns.join.Lifecycle;
 import io.github.gilpatterns.owner.SerialExecutor;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -56,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * exactly once and reaches the sink exactly once, unless a stage drops it (returns {@code null}) or
  * fails on it (throws; the failure goes to the {@link FailureHandler}, by default a
  * {@link System.Logger} {@code WARNING}, and the item goes no further). Nothing accepted is lost
- * on {@link #shutdown()} or {@link #close()}.
+ * on {@link #shutdown()} or an uninterrupted {@link #close()}.
  *
  * <p><b>Order.</b> If {@code submit(a)} returns before {@code submit(b)} is called (for example,
  * both from one thread), then {@code b} reaches the sink after {@code a} provided that, at every
@@ -68,14 +69,16 @@ import org.jspecify.annotations.Nullable;
  * set; then {@code submit} blocks while the first stage's mailbox is full, and each stage blocks
  * while the next one's is full.
  *
- * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names:
+ * <p><b>Lifecycle</b>: the library's one {@link Lifecycle} contract, with submitted items as its
+ * work and the stages' threads as its threads, and {@link #join()} is the {@link Joinable} one:
+ * it returns once every item submitted before it has come out of the pipeline.
  * {@link #shutdown()} stops accepting items (later calls to {@code submit} throw
  * {@link RejectedExecutionException}) and returns; the stages then end in order, each once the
  * stage before it has ended and it has processed and handed on everything it accepted, so every
  * accepted item reaches the sink (or is dropped or fails). {@link #shutdownNow()} stops every
- * stage at once and returns the items that had not come out of the pipeline.
- * {@link #awaitTermination(long, TimeUnit)} waits for every thread to end; {@link #close()} is
- * shutdown and wait, and never drops an accepted item. The threads are not daemons.
+ * stage, in order, waiting for each stage's running function to return, and returns the items
+ * that had not come out of the pipeline, each as it was submitted; it must not be called on a
+ * thread of the pipeline. {@link #close()} is shutdown and wait. The threads are not daemons.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code submit(item)}
  * happen-before every stage's processing of that item, each stage's processing of it
@@ -84,7 +87,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <I> the type of the items submitted
  */
-public final class Pipeline<I> implements AutoCloseable {
+public final class Pipeline<I> implements Lifecycle<I>, Joinable {
 
   /*
    * Implementation overview. Each stage is 1 (plain, sink) or N (keyed) SerialExecutors with
@@ -122,7 +125,7 @@ public final class Pipeline<I> implements AutoCloseable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final FailureHandler failureHandler;
+  private final FailureHandler<I> failureHandler;
   private volatile boolean shutdown;
 
   private Pipeline(Builder<I, ?> builder, List<StageSpec> specs) {
@@ -187,45 +190,66 @@ public final class Pipeline<I> implements AutoCloseable {
   }
 
   /**
-   * Waits until every item submitted (by any thread) before this call has gone through the whole
-   * pipeline: reached the sink, been dropped, or failed. Items submitted during the call may or may
-   * not have.
+   * {@inheritDoc}
    *
-   * @throws IllegalStateException if called on one of this pipeline's threads, or if some of
-   *     those items will never go through ({@link #shutdownNow()})
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
+   * <p>Here the work is every item submitted (by any thread) before the call; it is done once it
+   * has gone through the whole pipeline: reached the sink, been dropped, or failed. A thread of
+   * the pipeline must not call it.
    */
+  @Override
   public void join() throws InterruptedException {
     checkNotStageThread("join()");
+    boolean joined = joinStages(false, 0L);
+    assert joined : "an untimed join returns only once every stage is joined";
+  }
+
+  @Override
+  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
+    long nanos = requireNonNull(unit, "unit").toNanos(timeout);
+    checkNotStageThread("join(..)");
+    return joinStages(true, nanos);
+  }
+
+  /** Joins the stages in order; see the implementation overview. */
+  private boolean joinStages(boolean timed, long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
     for (Stage stage : stages) {
       for (SerialExecutor runner : stage.runners) {
-        runner.join();
+        if (!timed) {
+          runner.join();
+        } else if (!runner.join(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+          return false;
+        }
       }
     }
+    return true;
   }
 
   /**
-   * Stops accepting items; every stage still processes and hands on everything it accepted, then
-   * ends, in order. Does not wait. Idempotent; any thread may call it, a stage's included.
+   * {@inheritDoc}
+   *
+   * <p>Here every stage still processes and hands on everything it accepted, then ends, in
+   * order.
    */
+  @Override
   public void shutdown() {
     shutdown = true;
     first.upstreamDone();
   }
 
   /**
-   * Stops accepting items and stops every stage, in order, and returns the submitted items that
-   * had not come out of the pipeline (reached the sink, been dropped or failed): each as it was
-   * submitted, though the stages before the one where it waited have processed it. The items
-   * waiting at later stages come first; within a stage, those of one key partition are in order.
-   * Waits for each stage's running function to return (it is interrupted), not interruptibly: an
-   * interrupt of the calling thread is kept and set again on return.
+   * {@inheritDoc}
    *
-   * @return the items that will never come out of the pipeline
-   * @throws IllegalStateException if called on one of this pipeline's threads (the stages
-   *     upstream of the caller would wait for the caller)
+   * <p>Here the work handed back is the submitted items that had not come out of the pipeline
+   * (reached the sink, been dropped or failed): each as it was submitted, though the stages before
+   * the one where it waited have processed it. The items waiting at later stages come first;
+   * within a stage, those of one key partition are in order. It stops the stages in order and
+   * waits for each stage's running function to return (it is interrupted), not interruptibly: an
+   * interrupt of the calling thread is kept and set again on return. On one of this pipeline's
+   * threads it throws {@link IllegalStateException}: the stages upstream of the caller would wait
+   * for the caller.
    */
+  @Override
   @CanIgnoreReturnValue
   public List<I> shutdownNow() {
     checkNotStageThread("shutdownNow()");
@@ -249,17 +273,11 @@ public final class Pipeline<I> implements AutoCloseable {
   }
 
   /**
-   * Blocks until every thread of this pipeline has ended after a shutdown, the timeout elapses,
-   * or the calling thread is interrupted.
+   * {@inheritDoc}
    *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if every thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called on one of this pipeline's threads, or if one of them
-   *     ended unexpectedly
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   * <p>Here the pipeline has terminated once the thread of every stage has ended.
    */
+  @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + requireNonNull(unit, "unit").toNanos(timeout);
     checkNotStageThread("awaitTermination(..)");
@@ -271,50 +289,6 @@ public final class Pipeline<I> implements AutoCloseable {
       }
     }
     return true;
-  }
-
-  /**
-   * Blocks until every thread of this pipeline has ended after a shutdown, the timeout elapses,
-   * or the calling thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if every thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return awaitTermination(saturatedNanos(requireNonNull(timeout, "timeout")),
-        TimeUnit.NANOSECONDS);
-  }
-
-  private static long saturatedNanos(Duration timeout) {
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException overflow) {
-      return timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
-
-  /**
-   * Shuts down, lets every stage process and hand on everything it accepted, and waits for every
-   * thread of the pipeline to end. Idempotent. Unlike {@code ExecutorService.close()}, the wait is
-   * not interruptible (accepted items are never dropped); an interrupt during it is kept and set
-   * again on return.
-   *
-   * @throws IllegalStateException if called on one of this pipeline's threads (closing the stages
-   *     upstream of the caller would wait for the caller)
-   */
-  @Override
-  public void close() {
-    checkNotStageThread("close()");
-    shutdown();
-    for (Stage stage : stages) {
-      for (SerialExecutor runner : stage.runners) {
-        Closing.awaitTerminationUninterruptibly(runner::awaitTermination);
-        runner.close(); // terminated: returns at once
-      }
-    }
   }
 
   private void checkNotStageThread(String what) {
@@ -329,30 +303,16 @@ public final class Pipeline<I> implements AutoCloseable {
   }
 
   /**
-   * Returns whether this pipeline has been shut down.
+   * Returns whether this pipeline has been shut down, and refuses items.
    *
-   * @return {@code true} if it no longer accepts items
+   * @return {@code true} after a shutdown
    */
+  @Override
   public boolean isShutdown() {
     return shutdown;
   }
 
-  /**
-   * Returns whether this pipeline no longer accepts items.
-   *
-   * @return {@code true} after a shutdown
-   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
-   */
-  @Deprecated
-  public boolean isClosed() {
-    return shutdown;
-  }
-
-  /**
-   * Returns whether every thread of this pipeline has ended after a shutdown.
-   *
-   * @return {@code true} once they all have
-   */
+  @Override
   public boolean isTerminated() {
     for (Stage stage : stages) {
       for (SerialExecutor runner : stage.runners) {
@@ -369,6 +329,7 @@ public final class Pipeline<I> implements AutoCloseable {
    *
    * @return the name
    */
+  @Override
   public String name() {
     return name;
   }
@@ -422,17 +383,29 @@ public final class Pipeline<I> implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * Receives the failures of stage functions, key functions and the sink: a
-   * {@link FailureHandler} whose {@code source} is the name of the stage that failed. Called on
-   * the thread of the stage that failed (for a key function, the thread of the stage before it),
-   * before that stage takes its next item.
+   * Receives the failure of a stage function, a key function or the sink, with the pipeline, the
+   * stage's name and the item as it was submitted (the stages before the one that failed have
+   * processed it). Called on the thread of the stage that failed (for a key function, the thread
+   * of the stage before it, or the submitter's), before that stage takes its next item; the item
+   * goes no further. It may {@link Pipeline#submit(Object) submit} the item again to retry it. If
+   * it throws, that is logged (a {@link System.Logger} {@code WARNING}, with the original failure
+   * suppressed in it) and the pipeline carries on.
    *
-   * @deprecated use {@link FailureHandler}, the one shape of every pattern's failure handler;
-   *     {@link Builder#onError} takes either
+   * @param <I> the type of the items submitted to the pipeline
    */
-  @Deprecated
   @FunctionalInterface
-  public interface ErrorHandler extends FailureHandler {}
+  public interface FailureHandler<I> {
+
+    /**
+     * Handles the failure of one item.
+     *
+     * @param pipeline the pipeline
+     * @param stage the name of the stage that failed
+     * @param item the item, as it was submitted
+     * @param failure what the stage's code threw
+     */
+    void handle(Pipeline<I> pipeline, String stage, I item, Throwable failure);
+  }
 
   /** One item at one stage: a task on one of the stage's runners. */
   private final class Hop implements Runnable {
@@ -524,7 +497,7 @@ public final class Pipeline<I> implements AutoCloseable {
       try {
         result = function.apply(hop.value);
       } catch (Throwable failure) {
-        fail(name, hop.value, failure);
+        fail(name, hop.value, hop.submitted, failure);
         return;
       }
       if (sink) {
@@ -541,7 +514,7 @@ public final class Pipeline<I> implements AutoCloseable {
         to.send(new Hop(to, result, hop.submitted));
       } catch (Throwable failure) { // the next stage's key function threw
         to.finished();
-        fail(to.name, result, failure);
+        fail(to.name, result, hop.submitted, failure);
       }
     }
 
@@ -570,15 +543,16 @@ public final class Pipeline<I> implements AutoCloseable {
     }
   }
 
-  private void fail(String stage, Object item, Throwable failure) {
+  private void fail(String stage, Object value, I submitted, Throwable failure) {
     failed.incrementAndGet();
-    Failures.report(failureHandler, LOG, stage, item, failure);
+    Failures.report(LOG, "stage " + stage + " of pipeline " + name, value, failure,
+        () -> failureHandler.handle(this, stage, submitted, failure));
   }
 
   /**
    * A builder of {@link Pipeline}s: add stages in order, then a sink, which starts the pipeline.
    * Each {@code stage} call returns a new builder and leaves this one as it was, so a builder may
-   * be reused as a template; {@code mailboxCapacity}, {@code threadFactory} and {@code onError}
+   * be reused as a template; {@code mailboxCapacity}, {@code threadFactory} and {@code onFailure}
    * set this builder and carry over to the builders made from it. Not thread-safe.
    *
    * @param <I> the type of the items submitted to the pipeline
@@ -588,7 +562,9 @@ public final class Pipeline<I> implements AutoCloseable {
     private final String name;
     private final List<StageSpec> specs;
     private int mailboxCapacity;
-    private FailureHandler failureHandler = Failures.logging(LOG);
+    private FailureHandler<I> failureHandler = (pipeline, stage, item, failure) -> LOG.log(
+        System.Logger.Level.WARNING, () -> "stage " + stage + " of pipeline " + pipeline.name()
+            + " failed on " + item, failure);
     private @Nullable ThreadFactory threadFactory;
 
     private Builder(String name) {
@@ -669,14 +645,14 @@ public final class Pipeline<I> implements AutoCloseable {
     }
 
     /**
-     * Sets what receives the failures of the stages, with the name of the stage that failed as
-     * its {@code source} (default: a {@link System.Logger} {@code WARNING}).
+     * Sets what receives the failures of the stages (default: a {@link System.Logger}
+     * {@code WARNING}); see {@link FailureHandler}.
      *
      * @param handler the failure handler
      * @return this builder
      * @throws NullPointerException if {@code handler} is {@code null}
      */
-    public Builder<I, T> onError(FailureHandler handler) {
+    public Builder<I, T> onFailure(FailureHandler<I> handler) {
       this.failureHandler = requireNonNull(handler, "handler");
       return this;
     }

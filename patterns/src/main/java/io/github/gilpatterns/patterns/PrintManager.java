@@ -7,12 +7,11 @@ import io.github.gilpatterns.owner.Owner;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An output that belongs to one thread, the <em>print manager</em>; every other thread prints by
@@ -59,19 +58,20 @@ import java.util.function.Consumer;
  * be partly written. ({@code PrintStream} never throws; it records errors for
  * {@link java.io.PrintStream#checkError()}.)
  *
- * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
- * {@link #shutdown()} stops accepting jobs (later calls throw
- * {@link RejectedExecutionException}) and lets the accepted ones be written and flushed;
- * {@link #shutdownNow()} returns the jobs never written;
- * {@link #awaitTermination(long, TimeUnit)} waits for the thread to end; {@link #close()} is
- * shutdown and wait. The thread is not a daemon (Python's is), so a print manager that is never
- * closed keeps the JVM alive; use try-with-resources.
+ * <p><b>Lifecycle</b>: the library's one {@link io.github.gilpatterns.join.Lifecycle} contract,
+ * with print jobs as its work, and {@link #join()} is the
+ * {@link io.github.gilpatterns.join.Joinable} one: it returns once every job sent before it has
+ * been written and the output flushed. {@link #shutdown()} stops accepting jobs (later calls
+ * throw {@link RejectedExecutionException}) and lets the accepted ones be written and flushed;
+ * {@link #shutdownNow()} returns the text of each job never written (its lines, each ended by the
+ * line separator); {@link #close()} is shutdown and wait. The thread is not a daemon (Python's
+ * is), so a print manager that is never closed keeps the JVM alive; use try-with-resources.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code print} happen-before
  * the job is written; the writing and flushing of a job happen-before {@code join()} returns in a
  * thread that called it after the {@code print}, and before {@code close()} returns.
  */
-public final class PrintManager implements AutoCloseable {
+public final class PrintManager extends OwnerBacked<PrintManager.Output, String> {
 
   /*
    * Implementation overview. An Owner<Output> with an unbounded mailbox; a job is a Job message
@@ -85,7 +85,7 @@ public final class PrintManager implements AutoCloseable {
   private static final String SEPARATOR = System.lineSeparator();
 
   /** The owned output; touched only by the print-manager thread. */
-  private static final class Output {
+  static final class Output {
     final Appendable out;
 
     Output(Appendable out) {
@@ -93,8 +93,7 @@ public final class PrintManager implements AutoCloseable {
     }
   }
 
-  private final Owner<Output> owner;
-  private final Consumer<Output> flush;
+  private final Consumer<Output> flush = o -> flush(o.out);
 
   /** One print job: a message that carries its text, so shutdownNow() can return it. */
   private final class Job implements Consumer<Output> {
@@ -115,9 +114,18 @@ public final class PrintManager implements AutoCloseable {
     }
   }
 
-  private PrintManager(String name, Appendable out) {
-    this.flush = o -> flush(o.out);
-    this.owner = Owner.builder(new Output(out)).name(name).onDrained(flush).start();
+  private PrintManager(Builder builder) {
+    super(startOwner(builder.name, builder.out, builder.threadFactory));
+  }
+
+  private static Owner<Output> startOwner(String name, Appendable out,
+      @Nullable ThreadFactory threadFactory) {
+    Owner.Builder<Output> owner =
+        Owner.builder(new Output(out)).name(name).onDrained(o -> flush(name, o.out));
+    if (threadFactory != null) {
+      owner.threadFactory(threadFactory);
+    }
+    return owner.start();
   }
 
   /**
@@ -141,7 +149,71 @@ public final class PrintManager implements AutoCloseable {
    * @throws NullPointerException if {@code name} or {@code out} is {@code null}
    */
   public static PrintManager start(String name, Appendable out) {
-    return new PrintManager(requireNonNull(name, "name"), requireNonNull(out, "out"));
+    return builder(out).name(name).start();
+  }
+
+  /**
+   * Returns a builder of print managers that write to {@code out}.
+   *
+   * @param out the output the new thread will own; no other thread should write to it unless its
+   *     {@code append} is atomic
+   * @return a new builder with the defaults: name {@code print-manager}, a non-daemon platform
+   *     thread
+   * @throws NullPointerException if {@code out} is {@code null}
+   */
+  public static Builder builder(Appendable out) {
+    return new Builder(requireNonNull(out, "out"));
+  }
+
+  /**
+   * A builder of {@link PrintManager}s. Not thread-safe; each {@link #start()} starts a new print
+   * manager on the same output. A setter that throws changes nothing.
+   */
+  public static final class Builder {
+    private final Appendable out;
+    private String name = "print-manager";
+    private @Nullable ThreadFactory threadFactory;
+
+    private Builder(Appendable out) {
+      this.out = out;
+    }
+
+    /**
+     * Sets the name of the print manager and of its thread (default {@code print-manager}).
+     *
+     * @param name the name
+     * @return this builder
+     * @throws NullPointerException if {@code name} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder name(String name) {
+      this.name = requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Makes the print-manager thread come from {@code threadFactory} (a virtual thread with
+     * {@code Thread.ofVirtual().factory()} on JDK 21+); see
+     * {@link Owner.Builder#threadFactory(ThreadFactory)}.
+     *
+     * @param threadFactory returns a new, unstarted thread
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is {@code null}
+     */
+    @CanIgnoreReturnValue
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = requireNonNull(threadFactory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * Starts a print manager.
+     *
+     * @return the started print manager; close it when done
+     */
+    public PrintManager start() {
+      return new PrintManager(this);
+    }
   }
 
   /**
@@ -201,67 +273,25 @@ public final class PrintManager implements AutoCloseable {
   }
 
   private void flush(Appendable out) {
+    flush(owner.name(), out);
+  }
+
+  private static void flush(String name, Appendable out) {
     if (out instanceof Flushable) {
       try {
         ((Flushable) out).flush();
       } catch (IOException e) {
-        throw new UncheckedIOException("print manager " + owner.name() + " could not flush", e);
+        throw new UncheckedIOException("print manager " + name + " could not flush", e);
       }
     }
   }
 
   /**
-   * Waits until every job sent (by any thread) before this call has been written, and the output
-   * flushed, like {@code print_queue.join()}. Returns at once after {@link #close()} has
-   * completed.
-   *
-   * @throws IllegalStateException if called on the print-manager thread, or if some of those
-   *     jobs will never be written ({@link #shutdownNow()})
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its
-   *     interrupt status is cleared)
+   * Before every join, on the joining thread: tells a flush, so that a join ends with the output
+   * flushed (after a shutdown the drained hook flushes after the last job, which the join awaits).
    */
-  public void join() throws InterruptedException {
-    tellFlush();
-    owner.join();
-  }
-
-  /**
-   * Waits at most {@code timeout} until every job sent before this call has been written and the
-   * output flushed; see {@link #join()}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if every earlier job has been written, {@code false} if the timeout
-   *     elapsed first
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException if called on the print-manager thread
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its
-   *     interrupt status is cleared)
-   */
-  public boolean join(Duration timeout) throws InterruptedException {
-    requireNonNull(timeout, "timeout");
-    tellFlush();
-    return owner.join(timeout);
-  }
-
-  /**
-   * Waits at most {@code timeout} {@code unit}s until every job sent before this call has been
-   * written and the output flushed; see {@link #join()}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if every earlier job has been written, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException as for {@link #join()}
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its
-   *     interrupt status is cleared)
-   */
-  public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
-    requireNonNull(unit, "unit");
-    tellFlush();
-    return owner.join(timeout, unit);
-  }
-
-  private void tellFlush() {
+  @Override
+  void beforeJoin() {
     if (owner.isOwnerThread()) {
       throw new IllegalStateException(
           "join() called on the thread of print manager " + owner.name()
@@ -274,109 +304,10 @@ public final class PrintManager implements AutoCloseable {
     }
   }
 
-  /**
-   * Stops accepting jobs; the accepted ones are still written, the output flushed after them (not
-   * closed), then the thread ends. Does not wait. Idempotent; any thread may call it.
-   */
-  public void shutdown() {
-    owner.shutdown();
-  }
-
-  /**
-   * Stops accepting jobs and returns the text of each accepted job that will never be written
-   * (its lines, each ended by the line separator), in the order they would have been. The job
-   * being written is interrupted and waited for; see {@link Owner#shutdownNow()}.
-   *
-   * @return the texts of the jobs never written
-   */
-  @CanIgnoreReturnValue
-  public List<String> shutdownNow() {
-    List<String> notWritten = new ArrayList<>();
-    for (Consumer<? super Output> message : owner.shutdownNow()) {
-      if (message instanceof PrintManager.Job) {
-        notWritten.add(((Job) message).text);
-      }
-    }
-    return notWritten;
-  }
-
-  /**
-   * Blocks until the print-manager thread has ended after a shutdown, the timeout elapses, or the
-   * calling thread is interrupted.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if the thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called on the print-manager thread, or if it ended
-   *     unexpectedly
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return owner.awaitTermination(timeout, unit);
-  }
-
-  /**
-   * Blocks until the print-manager thread has ended after a shutdown, the timeout elapses, or the
-   * calling thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if the thread has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return owner.awaitTermination(timeout);
-  }
-
-  /**
-   * Shuts down and waits until every accepted job has been written, the output flushed and the
-   * thread ended, as {@code ExecutorService.close()} does: an interrupt while waiting stops the
-   * print manager as {@link #shutdownNow()} does (the jobs dropped are logged) and is set again
-   * on return. Idempotent.
-   */
+  /** A job never written is its text; a flush is not work. */
   @Override
-  public void close() {
-    owner.close();
-  }
-
-  /**
-   * Returns whether this print manager has been shut down.
-   *
-   * @return {@code true} if it no longer accepts jobs
-   */
-  public boolean isShutdown() {
-    return owner.isShutdown();
-  }
-
-  /**
-   * Returns whether this print manager no longer accepts jobs.
-   *
-   * @return {@code true} after a shutdown
-   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
-   */
-  @Deprecated
-  public boolean isClosed() {
-    return owner.isShutdown();
-  }
-
-  /**
-   * Returns whether the print-manager thread has ended.
-   *
-   * @return {@code true} once it has
-   */
-  public boolean isTerminated() {
-    return owner.isTerminated();
-  }
-
-  /**
-   * Returns the name of this print manager, which is also the name of its thread.
-   *
-   * @return the name
-   */
-  public String name() {
-    return owner.name();
+  @Nullable String neverRan(Consumer<? super Output> message) {
+    return message instanceof PrintManager.Job ? ((Job) message).text : null;
   }
 
   /**

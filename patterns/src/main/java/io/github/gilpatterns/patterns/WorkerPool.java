@@ -4,19 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
-import com.google.common.util.concurrent.Uninterruptibles;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import io.github.gilpatterns.join.Joinable;
+import io.github.gilpatterns.join.Lifecycle;
 import io.github.gilpatterns.join.Threads;
 import io.github.gilpatterns.queue.JoinableQueue;
 import io.github.gilpatterns.queue.QueueShutdownException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -64,19 +63,20 @@ import org.jspecify.annotations.Nullable;
  * are pending: {@link #join()} returns once the whole tree of work started before it has run.
  *
  * <p><b>Failures.</b> A handler that throws does not kill its worker: the failure goes to the
- * {@link FailureHandler} (by default a {@link System.Logger} {@code WARNING}), or for an item
+ * {@link FailureHandler} (by default a {@link System.Logger} {@code WARNING}), which sees the
+ * pool and may submit the item again, or for an item
  * submitted with {@code submitTracked} to its future; the item counts as done and as
  * {@linkplain #failed() failed}, and the worker takes the next item. An interrupt the handler
  * leaves set is cleared before the next item, as in {@link java.util.concurrent.ThreadPoolExecutor}.
  *
- * <p><b>Lifecycle</b>, with {@link java.util.concurrent.ExecutorService}'s names and meanings:
- * {@link #shutdown()} stops accepting items (later calls throw
+ * <p><b>Lifecycle</b>: the library's one {@link Lifecycle} contract, with items as its work and
+ * the workers as its threads, and {@link #join()} is the {@link Joinable} one, as described
+ * above. {@link #shutdown()} stops accepting items (later calls throw
  * {@link RejectedExecutionException}, follow-ups from handlers included) and lets the workers
- * handle every item already accepted; {@link #shutdownNow()} also interrupts the workers and
- * returns the items no worker had started; {@link #awaitTermination(long, TimeUnit)} waits for
- * the workers to end; {@link #close()} is shutdown and wait, and never drops an accepted item.
- * The workers are not daemons (Python's usually are): a pool that is never closed keeps the JVM
- * alive, like an executor that is never shut down.
+ * handle every item already accepted; {@link #shutdownNow()} does not wait: it interrupts the
+ * workers and returns the items no worker had started, cancelling the futures of tracked ones;
+ * {@link #close()} is shutdown and wait. The workers are not daemons (Python's usually are): a
+ * pool that is never closed keeps the JVM alive, like an executor that is never shut down.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread prior to {@code submit} happen-before
  * the handler runs with that item; the handler's actions happen-before {@code join()} returns in a
@@ -85,7 +85,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the type of the items
  */
-public final class WorkerPool<T> implements AutoCloseable {
+public final class WorkerPool<T> implements Lifecycle<T>, Joinable {
 
   /*
    * Implementation overview. One JoinableQueue<Object> shared by N threads (Threads.factory
@@ -125,6 +125,28 @@ public final class WorkerPool<T> implements AutoCloseable {
     void handle(T item, WorkerPool<T> pool) throws Exception;
   }
 
+  /**
+   * Receives an item whose handler threw, with what it threw and the pool, on the worker thread
+   * that ran the handler, before the item counts as done. It may submit the item again to retry
+   * it (with a bounded queue, mind that a worker that waits for room in its own full queue waits
+   * for itself). If it throws, that is logged (a {@link System.Logger} {@code WARNING}, with the
+   * original failure suppressed in it) and the worker carries on.
+   *
+   * @param <T> the type of the items
+   */
+  @FunctionalInterface
+  public interface FailureHandler<T> {
+
+    /**
+     * Handles the failure of one item.
+     *
+     * @param pool the pool whose handler threw
+     * @param item the item it threw on
+     * @param failure what it threw
+     */
+    void handle(WorkerPool<T> pool, T item, Throwable failure);
+  }
+
   /** An item submitted with {@link #submitTracked(Object)}, and its future. */
   private static final class Tracked {
     final Object item;
@@ -138,7 +160,7 @@ public final class WorkerPool<T> implements AutoCloseable {
   private final String name;
   private final JoinableQueue<Object> queue;
   private final Handler<T> handler;
-  private final FailureHandler failureHandler;
+  private final FailureHandler<T> failureHandler;
   private final List<Thread> workers;
   private final AtomicLong completed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -248,7 +270,8 @@ public final class WorkerPool<T> implements AutoCloseable {
         if (tracked != null) {
           tracked.future.setException(failure);
         } else {
-          Failures.report(failureHandler, LOG, name, item, failure);
+          Failures.report(LOG, "worker pool " + name, item, failure,
+              () -> failureHandler.handle(this, item, failure));
         }
       } finally {
         Thread.interrupted(); // do not carry the handler's interrupt into the next item
@@ -311,50 +334,19 @@ public final class WorkerPool<T> implements AutoCloseable {
   }
 
   /**
-   * Waits until every item submitted (by any thread) before this call has been handled, its
-   * handler (or error handler) having returned, like {@code q.join()}. Items submitted during the
-   * call may or may not have been handled when it returns.
+   * {@inheritDoc}
    *
-   * @throws IllegalStateException if called by one of this pool's workers, which would wait for
-   *     itself
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
+   * <p>Here, like {@code q.join()}, the work is every item submitted (by any thread) before the
+   * call, with the follow-ups their handlers submitted; it is done once its handler (or failure
+   * handler) has returned. A worker of this pool must not call it.
    */
+  @Override
   public void join() throws InterruptedException {
     checkNotWorker("join()");
     queue.join();
   }
 
-  /**
-   * Waits at most {@code timeout} until every item submitted before this call has been handled;
-   * see {@link #join()}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if every earlier item has been handled, {@code false} if the timeout
-   *     elapsed first
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException if called by one of this pool's workers
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
-   */
-  public boolean join(Duration timeout) throws InterruptedException {
-    requireNonNull(timeout, "timeout");
-    checkNotWorker("join(timeout)");
-    return queue.join(timeout);
-  }
-
-  /**
-   * Waits at most {@code timeout} {@code unit}s until every item submitted before this call has
-   * been handled; see {@link #join()}.
-   *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if every earlier item has been handled, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called by one of this pool's workers
-   * @throws InterruptedException if the calling thread is interrupted while waiting (its interrupt
-   *     status is cleared)
-   */
+  @Override
   public boolean join(long timeout, TimeUnit unit) throws InterruptedException {
     requireNonNull(unit, "unit");
     checkNotWorker("join(timeout, unit)");
@@ -369,21 +361,23 @@ public final class WorkerPool<T> implements AutoCloseable {
   }
 
   /**
-   * Stops accepting items, follow-ups from handlers included; the workers still handle every item
-   * already accepted, then end. Does not wait. Idempotent; any thread may call it.
+   * {@inheritDoc}
+   *
+   * <p>Here follow-ups from handlers are refused too; the workers end once the queue is empty.
    */
+  @Override
   public void shutdown() {
     queue.shutdown();
   }
 
   /**
-   * Stops accepting items, takes the items no worker has started out of the queue, and
-   * interrupts the workers (a handler that ignores the interrupt runs to its end). Returns those
-   * items, in queue order; the futures of tracked ones among them are cancelled. Does not wait
-   * for the workers; {@link #awaitTermination(long, TimeUnit)} does.
+   * {@inheritDoc}
    *
-   * @return the accepted items that will never be handled
+   * <p>Here it takes the items no worker has started out of the queue, in queue order, cancels
+   * the futures of tracked ones among them, and interrupts the workers (a handler that ignores
+   * the interrupt runs to its end). It does not wait for the workers.
    */
+  @Override
   @CanIgnoreReturnValue
   @SuppressWarnings("unchecked") // the queue holds Ts and Trackeds of Ts only
   public List<T> shutdownNow() {
@@ -408,17 +402,11 @@ public final class WorkerPool<T> implements AutoCloseable {
   }
 
   /**
-   * Blocks until every worker has ended after a shutdown, the timeout elapses, or the calling
-   * thread is interrupted.
+   * {@inheritDoc}
    *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @param unit the unit of {@code timeout}
-   * @return {@code true} if every worker has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code unit} is {@code null}
-   * @throws IllegalStateException if called by one of this pool's workers, which would wait for
-   *     itself
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
+   * <p>Here the pool has terminated once it is shut down and every worker has exited.
    */
+  @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     requireNonNull(unit, "unit");
     checkNotWorker("awaitTermination(..)");
@@ -426,64 +414,16 @@ public final class WorkerPool<T> implements AutoCloseable {
   }
 
   /**
-   * Blocks until every worker has ended after a shutdown, the timeout elapses, or the calling
-   * thread is interrupted; see {@link #awaitTermination(long, TimeUnit)}.
+   * Returns whether this pool has been shut down, and refuses items.
    *
-   * @param timeout the longest time to wait; zero or negative means check without waiting
-   * @return {@code true} if every worker has ended, {@code false} on timeout
-   * @throws NullPointerException if {@code timeout} is {@code null}
-   * @throws IllegalStateException as for {@link #awaitTermination(long, TimeUnit)}
-   * @throws InterruptedException if interrupted while waiting (the status is cleared)
-   */
-  public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    requireNonNull(timeout, "timeout");
-    checkNotWorker("awaitTermination(..)");
-    return Threads.joinAll(workers, timeout).isEmpty();
-  }
-
-  /**
-   * Shuts down, lets the workers handle every item already accepted, and waits for every worker
-   * to end. Idempotent. Unlike {@code ExecutorService.close()}, the wait is not interruptible
-   * (accepted items are never dropped); an interrupt during it is kept and set again on return.
-   * Called by a worker, it shuts down and returns without waiting; the workers end once the queue
-   * is empty.
+   * @return {@code true} after a shutdown
    */
   @Override
-  public void close() {
-    queue.shutdown();
-    Thread current = Thread.currentThread();
-    for (Thread worker : workers) {
-      if (worker != current) {
-        Uninterruptibles.joinUninterruptibly(worker);
-      }
-    }
-  }
-
-  /**
-   * Returns whether this pool has been shut down.
-   *
-   * @return {@code true} if it no longer accepts items
-   */
   public boolean isShutdown() {
     return queue.isShutdown();
   }
 
-  /**
-   * Returns whether this pool no longer accepts items.
-   *
-   * @return {@code true} after a shutdown
-   * @deprecated use {@link #isShutdown()}, java.util.concurrent's name
-   */
-  @Deprecated
-  public boolean isClosed() {
-    return queue.isShutdown();
-  }
-
-  /**
-   * Returns whether every worker has ended after a shutdown.
-   *
-   * @return {@code true} once they all have
-   */
+  @Override
   public boolean isTerminated() {
     for (Thread worker : workers) {
       if (worker.isAlive()) {
@@ -494,10 +434,11 @@ public final class WorkerPool<T> implements AutoCloseable {
   }
 
   /**
-   * Returns the prefix of the worker threads' names.
+   * Returns the pool's name, the prefix of its worker threads' names.
    *
    * @return the name
    */
+  @Override
   public String name() {
     return name;
   }
@@ -560,7 +501,9 @@ public final class WorkerPool<T> implements AutoCloseable {
     private String name = "worker";
     private int workers = Runtime.getRuntime().availableProcessors();
     private int capacity; // 0: unbounded
-    private FailureHandler failureHandler = Failures.logging(LOG);
+    private FailureHandler<T> failureHandler = (pool, item, failure) -> LOG.log(
+        System.Logger.Level.WARNING, () -> "worker pool " + pool.name() + " failed on " + item,
+        failure);
     private @Nullable ThreadFactory threadFactory;
 
     private Builder(Handler<T> handler) {
@@ -612,38 +555,18 @@ public final class WorkerPool<T> implements AutoCloseable {
     }
 
     /**
-     * Sets what receives an item whose handler threw, and what it threw, with the pool's name as
-     * its {@code source} (default: a {@link System.Logger} {@code WARNING}). Called on the worker
-     * thread, before the item counts as done; if it throws, that is logged and the worker carries
-     * on. Items submitted with {@link WorkerPool#submitTracked(Object)} report to their futures
-     * instead.
+     * Sets what receives an item whose handler threw, what it threw, and the pool (default: a
+     * {@link System.Logger} {@code WARNING}); see {@link FailureHandler}. Items submitted with
+     * {@link WorkerPool#submitTracked(Object)} report to their futures instead.
      *
      * @param handler the failure handler
      * @return this builder
      * @throws NullPointerException if {@code handler} is {@code null}
      */
     @CanIgnoreReturnValue
-    public Builder<T> onFailure(FailureHandler handler) {
+    public Builder<T> onFailure(FailureHandler<T> handler) {
       this.failureHandler = requireNonNull(handler, "handler");
       return this;
-    }
-
-    /**
-     * Sets what receives an item whose handler threw, and what it threw; see
-     * {@link #onFailure(FailureHandler)}.
-     *
-     * @param errorHandler the error handler
-     * @return this builder
-     * @throws NullPointerException if {@code errorHandler} is {@code null}
-     * @deprecated use {@link #onFailure(FailureHandler)}, the one shape of every pattern's
-     *     failure handler
-     */
-    @Deprecated
-    @CanIgnoreReturnValue
-    @SuppressWarnings("unchecked") // the pool passes only its own items
-    public Builder<T> onError(BiConsumer<? super T, ? super Throwable> errorHandler) {
-      requireNonNull(errorHandler, "errorHandler");
-      return onFailure((source, item, failure) -> errorHandler.accept((T) item, failure));
     }
 
     /**

@@ -160,7 +160,7 @@ class CounterManagerTest {
       counter.increment();
     }
     counter.close();
-    assertTrue(counter.isClosed());
+    assertTrue(counter.isShutdown());
     assertThrows(RejectedExecutionException.class, counter::increment);
     assertThrows(RejectedExecutionException.class, () -> counter.increment(2));
     assertEquals(1000, counter.count());

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.github.gilpatterns.patterns.Bank;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,9 +112,20 @@ final class NaiveBank implements Bank {
     return Collections.unmodifiableMap(map);
   }
 
+  @Override
+  public String name() {
+    return "naive";
+  }
+
   /** Transfers ran on their callers' threads: there is nothing to wait for (and nothing gained). */
   @Override
   public void join() {}
+
+  @Override
+  public boolean join(long timeout, TimeUnit unit) {
+    requireNonNull(unit, "unit");
+    return true;
+  }
 
   @Override
   public void shutdown() {
@@ -133,17 +143,6 @@ final class NaiveBank implements Bank {
   public boolean awaitTermination(long timeout, TimeUnit unit) {
     requireNonNull(unit, "unit");
     return shutdown;
-  }
-
-  @Override
-  public boolean awaitTermination(Duration timeout) {
-    requireNonNull(timeout, "timeout");
-    return shutdown;
-  }
-
-  @Override
-  public void close() {
-    shutdown = true;
   }
 
   @Override

@@ -43,7 +43,7 @@ public final class PipelineExample {
     Map<String, Set<String>> checkers = new TreeMap<>();
     out.println("pipeline: parse -> keyed check x3 -> running balance per user");
     try (Pipeline<String> pipeline = Pipeline.<String>builder("deposits")
-        .onError((stage, item, failure) ->
+        .onFailure((p, stage, item, failure) ->
             out.println("  stage " + stage + " rejected " + item + ": " + failure))
         .stage("parse", (String line) -> {
           String[] parts = line.split(":");
