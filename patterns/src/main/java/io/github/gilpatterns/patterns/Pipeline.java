@@ -212,7 +212,8 @@ public final class Pipeline<I> implements Lifecycle<I>, Joinable {
 
   /** Joins the stages in order; see the implementation overview. */
   private boolean joinStages(boolean timed, long nanos) throws InterruptedException {
-    long deadline = System.nanoTime() + nanos;
+    // A negative timeout would overflow the deadline into a wait of centuries: do not wait.
+    long deadline = System.nanoTime() + Math.max(0L, nanos);
     for (Stage stage : stages) {
       for (SerialExecutor runner : stage.runners) {
         if (!timed) {
@@ -279,7 +280,9 @@ public final class Pipeline<I> implements Lifecycle<I>, Joinable {
    */
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    long deadline = System.nanoTime() + requireNonNull(unit, "unit").toNanos(timeout);
+    // A negative timeout would overflow the deadline into a wait of centuries: do not wait.
+    long nanos = requireNonNull(unit, "unit").toNanos(timeout);
+    long deadline = System.nanoTime() + Math.max(0L, nanos);
     checkNotStageThread("awaitTermination(..)");
     for (Stage stage : stages) {
       for (SerialExecutor runner : stage.runners) {
