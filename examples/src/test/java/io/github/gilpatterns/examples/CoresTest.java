@@ -132,7 +132,10 @@ class CoresTest {
     assertNoParallelClaim(id, out, "(not measurable on this machine: two plain threads take 1.80x one here)");
   }
 
-  /** No line claims parallelism, and the lesson (but 001's, about the GIL alone) says why it could not show it. */
+  /**
+   * No line claims parallelism or its absence, and the lesson (but 001's, about the GIL alone)
+   * says why it could not show it.
+   */
   private static void assertNoParallelClaim(String id, String out, String why) {
     if (!id.equals("001")) {
       assertTrue(lesson(out).contains("which this run could not show " + why), () -> "lesson: " + lesson(out));
@@ -141,6 +144,7 @@ class CoresTest {
     assertFalse(out.contains("did not show"), out);
     assertFalse(out.contains("does not show"), out);
     assertFalse(out.contains("only part of the parallel speedup"), out);
+    NotebooksTest.assertVerdicts(id, out);
   }
 
   @ParameterizedTest(name = "notebook {0}")
@@ -150,5 +154,6 @@ class CoresTest {
     assertTrue(out.contains("\n" + PARALLEL.header() + "\n"), out);
     assertFalse(out.contains("Not measurable"), out);
     assertFalse(lesson(out).contains("could not show"), () -> "lesson: " + lesson(out));
+    NotebooksTest.assertVerdicts(id, out); // each verdict printed, quoting the run's figures, as the rule says
   }
 }
