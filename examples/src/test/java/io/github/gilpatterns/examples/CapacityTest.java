@@ -83,9 +83,9 @@ class CapacityTest {
 
   @Test
   void theCapacityIsTheMedianOfThePairsRatios() {
-    Capacity c = Capacity.fromSamples(new long[] {100, 100, 200, 100, 100}, new long[] {170, 100, 400, 180, 160},
-        new double[] {1.9, 2.0, 1.1, 1.95, 1.8});
-    assertEquals(1.7, c.ratio(), 1e-12, "ratios 1.7, 1.0, 2.0, 1.8, 1.6");
+    Capacity c = Capacity.fromSamples(new long[] {100, 100, 200, 100, 100}, new long[] {100, 170, 400, 180, 160},
+        new double[] {2.0, 1.9, 1.1, 1.95, 1.8});
+    assertEquals(1.7, c.ratio(), 1e-12, "ratios 1.0, 1.7, 2.0, 1.8, 1.6: neither the first nor the mean");
     assertEquals(1.9, c.cores(), 1e-12);
     assertTrue(Double.isNaN(Capacity.fromSamples(new long[] {1}, new long[] {2}, new double[] {Double.NaN}).cores()));
     Capacity rounded = Capacity.fromSamples(new long[] {10_000}, new long[] {14_996}, new double[] {1.4951});
