@@ -147,6 +147,7 @@ final class Compare {
     out.printf(Locale.ROOT, "cores: %d   load average: %s   Java %s   fib(%d) in CPython, fib(%d) in Java%n",
         Runtime.getRuntime().availableProcessors(), Session.loadAverage(), System.getProperty("java.version"),
         sizes.fib(), sizes.javaFib());
+    out.println(s.measureCapacity().header());
     if (python == null) {
       out.println("CPython column: " + REFERENCE_RUN + ".");
     } else if (!python.gil()) {

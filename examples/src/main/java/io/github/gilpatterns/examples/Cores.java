@@ -8,7 +8,9 @@ import java.util.Locale;
  * How many cores a run actually got: the process's CPU time over the run's wall time. On a
  * shared machine other processes may hold the cores a parallel run would use; a lesson about
  * parallelism is then not measurable, and the notebooks say so instead of printing a lesson
- * their own figures contradict.
+ * their own figures contradict. {@link #shortfall(double, int, Capacity)} also asks the
+ * machine's {@link Capacity}, which sees what the cores cannot: two free vCPUs that are each
+ * slower when both are busy.
  */
 final class Cores {
   /** A parallel run that got less than this share of the cores it wanted shows no lesson. */
@@ -72,25 +74,32 @@ final class Cores {
 
   /**
    * Why a parallel run of {@code threads} threads that got {@code got} cores cannot show
-   * parallelism, or {@code null} if it can: it needs at least two cores on the machine and
-   * {@link #ENOUGH} of the cores it wanted. An unknown figure ({@code NaN}) is given the
-   * benefit of the doubt.
+   * parallelism, or {@code null} if it can. In order: the machine needs two cores or more;
+   * its {@link Capacity capacity} must be enough to show parallel speedup (the rule written
+   * down in {@link Capacity}); and the run needs {@link #ENOUGH} of the cores it wanted. An
+   * unknown figure of cores ({@code NaN}) is given the benefit of the doubt.
+   *
+   * @return "not measurable on this machine: ..." or "not measurable now: ...", or null
    */
-  static String shortfall(double got, int threads) {
-    return shortfall(got, threads, Runtime.getRuntime().availableProcessors());
+  static String shortfall(double got, int threads, Capacity capacity) {
+    return shortfall(got, threads, Runtime.getRuntime().availableProcessors(), capacity);
   }
 
-  static String shortfall(double got, int threads, int available) {
+  static String shortfall(double got, int threads, int available, Capacity capacity) {
     if (threads < 2) {
       throw new IllegalArgumentException("a parallel run needs two threads or more: " + threads);
     }
     if (available < 2) {
-      return "this machine has one core";
+      return "not measurable on this machine: it has one core";
+    }
+    String machine = capacity.shortfall();
+    if (machine != null) {
+      return machine;
     }
     int wanted = Math.min(threads, available);
     if (Double.isNaN(got) || got >= ENOUGH * wanted) {
       return null;
     }
-    return String.format(Locale.ROOT, "only %.2f of the %d cores it wanted were free", got, wanted);
+    return String.format(Locale.ROOT, "not measurable now: only %.2f of the %d cores it wanted were free", got, wanted);
   }
 }

@@ -4,6 +4,7 @@ import io.github.gilpatterns.gil.Gil;
 import io.github.gilpatterns.join.Threads;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -208,17 +209,41 @@ public final class Notebook000ThreadsCanHurt implements Notebook {
     chart.law(cores + " cores: ceil(k/" + cores + ") x one fib", xs, parallelLaw);
     s.plot("000-runthreads", chart, chart.renderText(60, 16));
 
-    boolean parallelShown = true;
+    String shortfall = null;
     for (int m = 0; m < modes.length; m++) {
       if (modes[m] != Mode.GIL) {
-        parallelShown &= s.parallel("least of 2-8 threads, " + modes[m].label, Cores.least(ks, got[m]), 2,
+        String why = s.parallel("least of 2-8 threads, " + modes[m].label, Cores.least(ks, got[m]), 2,
             "whether " + modes[m].label + " threads use every core");
+        shortfall = shortfall != null ? shortfall : why;
       }
     }
-    s.lesson("Threads did hurt, but not as the notebook measured: its figures were thread start-up under a"
-        + " busy GIL; timed with join(), k CPU-bound threads under the GIL take k times one, while"
-        + (parallelShown ? " free-threaded or per-interpreter threads use every core."
-            : " free-threaded or per-interpreter threads can use every core, which this run could not show."));
+    int two = indexOf(ks, 2);
+    s.lesson(lesson(shortfall, s.capacity(), ratio[Mode.FREE_THREADED.ordinal()][two],
+        ratio[Mode.PER_INTERPRETER.ordinal()][two]));
+  }
+
+  /**
+   * The lesson, from the figures that decide it: why the parallel runs could not show
+   * parallelism ({@code null} if they could), the machine's capacity, and the time of two
+   * free-threaded and of two per-interpreter threads over one sequential fib. The parallel
+   * half follows {@link Capacity}'s rule: shown when both are nearer the machine's plain
+   * threads than 2.
+   */
+  static String lesson(String shortfall, Capacity capacity, double free, double perInterpreter) {
+    String gil = "Threads did hurt, but not as the notebook measured: its figures were thread start-up under a"
+        + " busy GIL; timed with join(), k CPU-bound threads under the GIL take k times one, while";
+    if (shortfall != null) {
+      return gil + " free-threaded or per-interpreter threads can use every core, which this run could not show ("
+          + shortfall + ").";
+    }
+    if (capacity.parallel(free) && capacity.parallel(perInterpreter)) {
+      return gil + String.format(Locale.ROOT, " free-threaded or per-interpreter threads run in parallel as far as"
+          + " this machine allows: two of them took %.2fx and %.2fx one fib, two plain threads %.2fx.", free,
+          perInterpreter, capacity.ratio());
+    }
+    return gil + String.format(Locale.ROOT, " free-threaded or per-interpreter threads can use every core, which"
+        + " this run did not show: two of them took %.2fx and %.2fx one fib, where two plain threads take %.2fx"
+        + " here.", free, perInterpreter, capacity.ratio());
   }
 
   private static int threadCounter;

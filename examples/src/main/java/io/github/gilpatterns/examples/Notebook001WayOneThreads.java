@@ -128,22 +128,19 @@ public final class Notebook001WayOneThreads implements Notebook {
     for (Mode m : Mode.values()) {
       s.ratio(String.format("two threads / once, %s", m.label), twoRatio[m.ordinal()],
           m == Mode.GIL ? Reference.two(Reference.NB001_TWO_THREADS / Reference.NB001_ONCE) : null,
-          m == Mode.GIL ? cpTwo.text(twoRatio[m.ordinal()], s.cpythonFib())
-              : m == Mode.FREE_THREADED ? "~1 on 2 idle cores (3.13t)" : "~1 on 2 idle cores (processes)");
+          m == Mode.GIL ? cpTwo.text(twoRatio[m.ordinal()], s.cpythonFib()) : null);
     }
     s.say("Under the GIL two threads take as long as running it twice: %s",
-        twoRatio[Mode.GIL.ordinal()] >= 1.5 ? "they take turns." : "they should take turns (a loaded machine blurs it).");
-    boolean parallelShown = true;
+        Capacity.takesTurns(twoRatio[Mode.GIL.ordinal()]) ? "they take turns."
+            : "they should take turns (a loaded machine blurs it).");
+    boolean measurable = true;
     for (Mode m : new Mode[] {Mode.FREE_THREADED, Mode.PER_INTERPRETER}) {
-      parallelShown &= s.parallel("two threads, " + m.label, twoCores[m.ordinal()], 2,
-          "whether " + m.label + " threads run in parallel");
+      measurable &= s.parallel("two threads, " + m.label, twoCores[m.ordinal()], 2,
+          "whether " + m.label + " threads run in parallel") == null;
     }
-    if (parallelShown) {
-      double worst = Math.max(twoRatio[Mode.FREE_THREADED.ordinal()], twoRatio[Mode.PER_INTERPRETER.ordinal()]);
-      s.say(worst < 1.5
-          ? "Free-threaded and per interpreter (the multiprocessing advice) they ran on both cores."
-          : String.format(Locale.ROOT, "Free-threaded and per interpreter they got the cores and still took up"
-              + " to %.2fx one run: this run does not show them in parallel.", worst));
+    if (measurable) {
+      s.say(twoThreads(s.capacity(), twoRatio[Mode.FREE_THREADED.ordinal()],
+          twoRatio[Mode.PER_INTERPRETER.ordinal()]));
     }
 
     interleaving(s, size);
@@ -155,10 +152,39 @@ public final class Notebook001WayOneThreads implements Notebook {
     s.say("Threads are easy, threading is its usual self; they are OS threads and switch preemptively;");
     s.say("under a GIL they share one core; use higher-level APIs; own state on ONE thread, talk to it");
     s.say("through a queue, join() the queue to wait.");
-    s.lesson("Two CPU-bound threads under the GIL took " + Reference.two(twoRatio[Mode.GIL.ordinal()])
-        + "x one run (the notebook's 2.05x, " + s.cpython().seriesName() + " " + Reference.two(cpTwo.value())
-        + "x): a GIL gives concurrency, not parallelism,"
-        + " and sane threading means one owner per state, fed by a queue, waited for with join().");
+    s.lesson(lesson(twoRatio[Mode.GIL.ordinal()], s.cpython().seriesName() + " " + Reference.two(cpTwo.value())
+        + "x"));
+  }
+
+  /**
+   * What In [4]'s free-threaded and per-interpreter runs showed, once measurable: whether two
+   * threads' time over one run ({@code free}, {@code perInterpreter}) is nearer the machine's
+   * plain threads than 2 ({@link Capacity#parallel}).
+   */
+  static String twoThreads(Capacity capacity, double free, double perInterpreter) {
+    if (capacity.parallel(free) && capacity.parallel(perInterpreter)) {
+      return String.format(Locale.ROOT, "Free-threaded and per interpreter (the multiprocessing advice) they ran in"
+          + " parallel as far as this machine allows: %.2fx and %.2fx one run, two plain threads %.2fx.", free,
+          perInterpreter, capacity.ratio());
+    }
+    return String.format(Locale.ROOT, "Free-threaded and per interpreter they took %.2fx and %.2fx one run, where"
+        + " two plain threads take %.2fx here: this run does not show them in parallel.", free, perInterpreter,
+        capacity.ratio());
+  }
+
+  /**
+   * The lesson, about the GIL alone: two CPU-bound threads under it took {@code gil} times one
+   * run, beside CPython's figure ({@code cpython}). Whether they took turns follows
+   * {@link Capacity#takesTurns}.
+   */
+  static String lesson(double gil, String cpython) {
+    String figures = Capacity.takesTurns(gil)
+        ? "Two CPU-bound threads under the GIL took " + Reference.two(gil) + "x one run (the notebook's 2.05x, "
+            + cpython + ")"
+        : "Two CPU-bound threads under the GIL took only " + Reference.two(gil) + "x one run, where taking turns"
+            + " gives about 2x (the notebook's 2.05x, " + cpython + "; this run's load blurred it)";
+    return figures + ": a GIL gives concurrency, not parallelism, and sane threading means one owner per state, fed"
+        + " by a queue, waited for with join().";
   }
 
   /** A timing that may throw. */
@@ -375,16 +401,20 @@ public final class Notebook001WayOneThreads implements Notebook {
     Plots.LineChart wallChart = new Plots.LineChart(
         String.format("Notebook 001: wall time of %d x fibonacci(%d) split over k threads, %d cores", units, n, cores),
         "threads", "wall time (s)", xs);
-    double[] fitted = new double[modes.length];
+    double[] ideal = new double[ks.length];
+    for (int i = 0; i < ks.length; i++) {
+      ideal[i] = Math.min(ks[i], cores);
+    }
+    double idealFit = fitParallelFraction(ks, ideal);
     for (int m = 0; m < modes.length; m++) {
       double p = fitParallelFraction(ks, speedup[m]);
-      fitted[m] = p;
       for (int i = 1; i < ks.length; i++) {
         s.ratio(String.format("speedup with %d threads, %s", ks[i], modes[m].label), speedup[m][i], null,
             modes[m] == Mode.GIL ? cpSpeedup[i].text(speedup[m][i], s.cpythonFib()) : null);
       }
       s.value(String.format("parallel fraction p fitted to Amdahl, %s", modes[m].label), p, "%.2f",
-          modes[m] == Mode.GIL ? "a GIL makes p about 0" : "about 1 on idle cores (capped at " + cores + ")");
+          modes[m] == Mode.GIL ? "a GIL makes p about 0" : String.format(Locale.ROOT,
+              "%.2f for threads in parallel on %d idle cores (speedup capped at %d)", idealFit, cores, cores));
       speedChart.add(modes[m].label + String.format(Locale.ROOT, " (p = %.2f)", p), xs, speedup[m], modes[m].marker);
       wallChart.add(modes[m].label, xs, wall[m], modes[m].marker);
     }
@@ -413,21 +443,33 @@ public final class Notebook001WayOneThreads implements Notebook {
     s.plot("001-amdahl-speedup", speedChart, speedChart.renderText(60, 13));
     s.plot("001-amdahl-wall-time", wallChart, wallChart.renderText(60, 13));
     s.say("Under the GIL the measured speedup stays near 1 whatever k: the parallel fraction is 0.");
-    boolean shown = true;
+    boolean measurable = true;
     for (int m = 0; m < modes.length; m++) {
       if (modes[m] != Mode.GIL) {
         // One starved run flattens the curve, so the least cores of the parallel runs decide.
-        shown &= s.parallel("least of 2-8 threads, " + modes[m].label, Cores.least(ks, got[m]), 2,
-            "the speedup Amdahl's law predicts for " + modes[m].label + " threads");
+        measurable &= s.parallel("least of 2-8 threads, " + modes[m].label, Cores.least(ks, got[m]), 2,
+            "the speedup Amdahl's law predicts for " + modes[m].label + " threads") == null;
       }
     }
-    if (shown) {
-      double pFree = fitted[Mode.FREE_THREADED.ordinal()];
-      double pPer = fitted[Mode.PER_INTERPRETER.ordinal()];
-      s.say("Free-threaded and per interpreter the fitted p is %.2f and %.2f: %s", pFree, pPer,
-          Math.min(pFree, pPer) >= 0.8 ? "the work runs in parallel, up to the " + cores + " cores there are."
-              : "the cores were there, yet this run shows only part of the parallel speedup.");
+    if (measurable) {
+      int two = Notebook000ThreadsCanHurt.indexOf(ks, 2);
+      s.say(amdahlVerdict(s.capacity(), speedup[Mode.FREE_THREADED.ordinal()][two],
+          speedup[Mode.PER_INTERPRETER.ordinal()][two]));
     }
+  }
+
+  /**
+   * What the Amdahl runs showed, once measurable: the speedup of the work split over two
+   * free-threaded and two per-interpreter threads against the speedup two plain threads give
+   * on this machine, 2 / its plain ratio. Two threads each doing half the work take
+   * 2 / speedup times one thread doing half, so {@link Capacity#parallel} judges 2 / speedup.
+   */
+  static String amdahlVerdict(Capacity capacity, double freeSpeedup, double perInterpreterSpeedup) {
+    boolean shown = capacity.parallel(2 / freeSpeedup) && capacity.parallel(2 / perInterpreterSpeedup);
+    return String.format(Locale.ROOT, "On 2 threads free-threaded and per interpreter sped the work up %.2fx and"
+        + " %.2fx, where two plain threads give %.2fx here: %s", freeSpeedup, perInterpreterSpeedup,
+        2 / capacity.ratio(), shown ? "the work runs in parallel as far as this machine allows."
+            : "this run shows only part of the parallel speedup.");
   }
 
   static double amdahl(double p, int k) {

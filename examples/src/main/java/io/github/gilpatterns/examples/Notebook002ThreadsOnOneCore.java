@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,7 +71,7 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
     s.say("worth of CPU however many cores there are. Measured: the CPU time the threads used / wall time.");
     int[] ks = {2, 4};
     Session.Progress progress = s.progress("cores used", ks.length * Mode.values().length);
-    boolean parallelShown = true;
+    String shortfall = null;
     for (int k : ks) {
       for (Mode m : Mode.values()) {
         double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
@@ -84,7 +85,8 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
             m == Mode.GIL ? s.cpython().fibRatioText(s.cpythonFib(), k, Reference.CPYTHON_FIB30[k == 2 ? 1 : 2],
                 r[0] / once) : null);
         if (m != Mode.GIL) {
-          parallelShown &= s.measurable(got, k, "how many cores " + k + " " + m.label + " threads use");
+          String why = s.measurable(got, k, "how many cores " + k + " " + m.label + " threads use");
+          shortfall = shortfall != null ? shortfall : why;
         }
       }
     }
@@ -110,23 +112,44 @@ public final class Notebook002ThreadsOnOneCore implements Notebook {
 
     s.section("To get around this problem, check out Python's multiprocessing module");
     s.say("\"Does running separate python processes avoid the GIL?\" Yes: one GIL per process. Here one GIL");
-    s.say("per interpreter (GilExecutor.perInterpreter, PEP 684) and, for comparison, no GIL (PEP 703):");
+    s.say("per interpreter (GilExecutor.perInterpreter, PEP 684) and, for comparison, no GIL (PEP 703), two");
+    s.say("threads each, against the two plain threads of the capacity line above:");
+    double[] two = new double[Mode.values().length];
     for (Mode m : Mode.values()) {
       double once = Measure.sequential(() -> Notebook001WayOneThreads.fibonacci(n));
       Cores.Window window = s.cores();
-      double t = Measure.threads(m, cores, () -> Notebook001WayOneThreads.fibonacci(n));
+      double t = Measure.threads(m, 2, () -> Notebook001WayOneThreads.fibonacci(n));
       double got = window.cores();
-      s.ratio(String.format("%d threads / one fib(%d), %s", cores, n, m.label), t / once, null,
-          m == Mode.GIL ? s.cpython().fibRatioText(s.cpythonFib(), cores, cores == 2 ? Reference.CPYTHON_FIB30[1]
-              : cores == 4 ? Reference.CPYTHON_FIB30[2] : Double.NaN, t / once)
-              : "1 on idle cores");
-      if (m != Mode.GIL && cores >= 2) {
-        parallelShown &= s.measurable(got, cores, m.label + " threads running on every core");
+      two[m.ordinal()] = t / once;
+      s.ratio(String.format("2 threads / one fib(%d), %s", n, m.label), t / once, null,
+          m == Mode.GIL ? s.cpython().fibRatioText(s.cpythonFib(), 2, Reference.CPYTHON_FIB30[1], t / once) : null);
+      if (m != Mode.GIL) {
+        String why = s.measurable(got, 2, m.label + " threads running in parallel");
+        shortfall = shortfall != null ? shortfall : why;
       }
     }
-    s.lesson("Under a GIL, CPU-bound threads share one core (CPU / wall about 1) and still need locks for their"
-        + " own invariants; separate interpreters or processes are what run Python code on every core"
-        + (parallelShown ? "." : " (which this run could not show: see the lines marked \"Not measurable now\")."));
+    s.lesson(lesson(shortfall, s.capacity(), two[Mode.FREE_THREADED.ordinal()],
+        two[Mode.PER_INTERPRETER.ordinal()]));
+  }
+
+  /**
+   * The lesson, from the figures that decide its parallel half: why a parallel run could not
+   * show parallelism ({@code null} if none), the machine's capacity, and the time of two
+   * free-threaded and of two per-interpreter threads over one fib, judged by
+   * {@link Capacity}'s rule.
+   */
+  static String lesson(String shortfall, Capacity capacity, double free, double perInterpreter) {
+    String gil = "Under a GIL, CPU-bound threads share one core (CPU / wall about 1) and still need locks for their"
+        + " own invariants; separate interpreters or processes are what run Python code in parallel";
+    if (shortfall != null) {
+      return gil + ", which this run could not show (" + shortfall + ").";
+    }
+    if (capacity.parallel(free) && capacity.parallel(perInterpreter)) {
+      return gil + String.format(Locale.ROOT, ": here two of them took %.2fx and %.2fx one fib, as far as this"
+          + " machine allows (two plain threads %.2fx).", free, perInterpreter, capacity.ratio());
+    }
+    return gil + String.format(Locale.ROOT, ", which this run did not show: two of them took %.2fx and %.2fx one"
+        + " fib, where two plain threads take %.2fx here.", free, perInterpreter, capacity.ratio());
   }
 
   /** Wall time and total CPU time of k threads of mode each computing fib(n), in seconds. */

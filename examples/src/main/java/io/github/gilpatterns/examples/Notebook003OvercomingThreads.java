@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.spi.ToolProvider;
@@ -59,9 +60,6 @@ public final class Notebook003OvercomingThreads implements Notebook {
     return "a Dataquest lesson on the GIL";
   }
 
-  /** Two reads at once that take less than this many times one read overlapped. */
-  static final double OVERLAP = 1.6;
-
   /** The notebook's open_emails() in its two Java forms. */
   enum Read {
     /** CPython's text read: raw read without the GIL, decoding and newline translation with it. */
@@ -90,7 +88,8 @@ public final class Notebook003OvercomingThreads implements Notebook {
     s.say("reading the file take less than twice the time of one, threads help.");
     s.cell("In [2]", "imports", "import threading", "import time", "import statistics");
 
-    boolean overlapShown = false;
+    String shortfall;
+    double releasedRatio;
     Path dir = Files.createTempDirectory("gilpatterns-emails");
     try {
       Path csv = dir.resolve("Emails.csv");
@@ -153,14 +152,9 @@ public final class Notebook003OvercomingThreads implements Notebook {
       s.say("page-cache copying that two cores share (%s's binary read: %.2f).", s.cpython().seriesName(),
           cpBinary.value());
       int released = Read.TEXT_GIL_RELEASED.ordinal();
-      double releasedRatio = two[released] / one[released];
-      overlapShown = s.parallel("two threads, " + Read.TEXT_GIL_RELEASED.label, twoCores[released], 2,
+      releasedRatio = two[released] / one[released];
+      shortfall = s.parallel("two threads, " + Read.TEXT_GIL_RELEASED.label, twoCores[released], 2,
           "whether reads that release the GIL overlap");
-      if (overlapShown && releasedRatio >= OVERLAP) {
-        s.say("Here the reads that release the GIL took %.2fx one read with the cores free: memory and the", releasedRatio);
-        s.say("page cache bounded them, so this run does not show them overlapping.");
-        overlapShown = false;
-      }
 
       Gil traced = Gil.builder().trace(true).build();
       threadedOnce(traced, csv, Read.TEXT_GIL_HELD);
@@ -189,10 +183,28 @@ public final class Notebook003OvercomingThreads implements Notebook {
     s.say("Java bytecode is compiled to machine code by the JIT and runs with no GIL: the checkpoint call is");
     s.say("where this library lets a Java loop give up its emulated GIL, as CPython does at JUMP_ABSOLUTE.");
 
-    s.lesson("Threads overlap only what runs without the GIL: a CPython text read decodes holding it, so two"
-        + " readers take about twice as long as one"
-        + (overlapShown ? ", while reads that release the GIL throughout overlap."
-            : "; reads that release the GIL throughout can overlap, which this run could not show."));
+    s.lesson(lesson(shortfall, s.capacity(), releasedRatio));
+  }
+
+  /**
+   * The lesson, from the figures that decide its second half: why the reads that release the
+   * GIL could not show overlap ({@code null} if they could), the machine's capacity, and the
+   * time of two such reads at once over one read, judged by {@link Capacity}'s rule.
+   */
+  static String lesson(String shortfall, Capacity capacity, double released) {
+    String gil = "Threads overlap only what runs without the GIL: a CPython text read decodes holding it, so two"
+        + " readers take about twice as long as one";
+    if (shortfall != null) {
+      return gil + "; reads that release the GIL throughout can overlap, which this run could not show ("
+          + shortfall + ").";
+    }
+    if (capacity.parallel(released)) {
+      return gil + String.format(Locale.ROOT, ", while reads that release the GIL throughout overlap as far as this"
+          + " machine allows: two took %.2fx one read, two plain threads %.2fx one fib.", released, capacity.ratio());
+    }
+    return gil + String.format(Locale.ROOT, "; reads that release the GIL throughout can overlap, which this run did"
+        + " not show: two took %.2fx one read, where two plain threads take %.2fx one fib here (memory and the page"
+        + " cache bound reads).", released, capacity.ratio());
   }
 
   /** The {@code loop()} of the notebook's dis cell, compiled by javac. */

@@ -21,13 +21,19 @@ import java.util.Objects;
  *
  * <p>Line formats (the tests parse them):
  * <pre>
+ * parallel capacity: two plain threads take 1.71x one thread's time here (ideal 1.00, none 2.00), on 1.98 cores: ...
+ *                                                     under each banner (see {@link Capacity})
  * In [4]: super_expensive(34) on two threads          a cell heading ("In [n]", as numbered in the notebook)
  * ## Amdahl's law                                     a markdown section of the notebook
  *   time   fib(36) once                Java 0.0891 s   notebook fib(34): 2.39 s
  *   ratio  2 threads / 1 run, GIL      Java 2.03   notebook 2.06   CPython 3.11 2.20
  *   value  hybrids seen, no lock       Java 1234   CPython -
+ *   Not measurable on this machine: two plain threads take 1.71x one here, so these figures cannot show ...
  *   Lesson: ...
  * </pre>
+ *
+ * <p>Each banner measures the machine's parallel {@link Capacity} and prints it; the notebooks
+ * judge their parallel figures against it, by the rule written down there.
  */
 final class Session {
   private final PrintStream out;
@@ -35,6 +41,8 @@ final class Session {
   private final Path plotDir;
   private final boolean showProgress;
   private final Cores.Meter meter;
+  private final Capacity.Probe probe;
+  private Capacity capacity;
   private final CPythonFigures cpython;
   private final List<Path> plots = new ArrayList<>();
   private final List<Figure> figures = new ArrayList<>();
@@ -63,15 +71,25 @@ final class Session {
     this(out, size, plotDir, showProgress, Cores.process(), cpython);
   }
 
-  /** As {@link #Session(PrintStream, Size, Path, boolean)}, measuring cores with {@code meter}. */
-  Session(PrintStream out, Size size, Path plotDir, boolean showProgress, Cores.Meter meter) {
-    this(out, size, plotDir, showProgress, meter, CPythonFigures.reference("no interpreter given"));
+  /**
+   * As {@link #Session(PrintStream, Size, Path, boolean)}, measuring cores with {@code meter}
+   * and the machine's parallel capacity with {@code capacity}: tests feed made-up figures.
+   */
+  Session(PrintStream out, Size size, Path plotDir, boolean showProgress, Cores.Meter meter,
+      Capacity.Probe capacity) {
+    this(out, size, plotDir, showProgress, meter, capacity, CPythonFigures.reference("no interpreter given"));
   }
 
   private Session(PrintStream out, Size size, Path plotDir, boolean showProgress, Cores.Meter meter,
       CPythonFigures cpython) {
+    this(out, size, plotDir, showProgress, meter, () -> Capacity.measure(meter), cpython);
+  }
+
+  private Session(PrintStream out, Size size, Path plotDir, boolean showProgress, Cores.Meter meter,
+      Capacity.Probe capacity, CPythonFigures cpython) {
     Objects.requireNonNull(out, "out");
     this.meter = Objects.requireNonNull(meter, "meter");
+    this.probe = Objects.requireNonNull(capacity, "capacity");
     this.cpython = Objects.requireNonNull(cpython, "cpython");
     // Anything printed while a progress line is drawn on a console first erases that line.
     this.out = new PrintStream(new java.io.FilterOutputStream(out) {
@@ -115,45 +133,79 @@ final class Session {
   }
 
   /**
-   * Prints the cores a parallel run of {@code threads} threads got and returns whether they
-   * were enough to show {@code what}; if not, prints why it is not measurable now.
+   * Measures the machine's parallel capacity now (see {@link Capacity}); the notebooks' parallel
+   * figures are judged against it until the next measurement. Every notebook's banner does this.
+   *
+   * @throws InterruptedException if interrupted while the plain threads ran
    */
-  boolean parallel(String label, double got, int threads, String what) {
+  Capacity measureCapacity() throws InterruptedException {
+    capacity = probe.measure();
+    return capacity;
+  }
+
+  /** The capacity measured at the last banner, measured now if there was none. */
+  Capacity capacity() throws InterruptedException {
+    return capacity != null ? capacity : measureCapacity();
+  }
+
+  /**
+   * Prints the cores a parallel run of {@code threads} threads got, then does what
+   * {@link #measurable} does.
+   *
+   * @return why the run cannot show {@code what}, or null if it can
+   */
+  String parallel(String label, double got, int threads, String what) throws InterruptedException {
     value("cores the run got (CPU / wall), " + label, got, "%.2f",
         "of " + Cores.wanted(threads) + " wanted");
     return measurable(got, threads, what);
   }
 
   /**
-   * Returns whether a parallel run of {@code threads} threads that got {@code got} cores can
-   * show {@code what}; if not, prints why it is not measurable now.
+   * Judges whether a parallel run of {@code threads} threads that got {@code got} cores can
+   * show {@code what}, by {@link Cores#shortfall(double, int, Capacity)} against this
+   * notebook's capacity; if not, prints why ("Not measurable on this machine: ..." or "Not
+   * measurable now: ...").
+   *
+   * @return why the run cannot show {@code what}, or null if it can
    */
-  boolean measurable(double got, int threads, String what) {
-    String shortfall = Cores.shortfall(got, threads);
+  String measurable(double got, int threads, String what) throws InterruptedException {
+    String shortfall = Cores.shortfall(got, threads, capacity());
     if (shortfall != null) {
-      out.printf(Locale.ROOT, "  Not measurable now: %s, so these figures cannot show %s.%n", shortfall, what);
+      out.printf(Locale.ROOT, "  %s, so these figures cannot show %s.%n",
+          Character.toUpperCase(shortfall.charAt(0)) + shortfall.substring(1), what);
     }
-    return shortfall == null;
+    return shortfall;
   }
 
   PrintStream out() {
     return out;
   }
 
-  /** Prints a notebook's banner. */
-  void notebook(String id, String title, String source) {
+  /**
+   * Prints a notebook's banner.
+   *
+   * @throws InterruptedException if interrupted while measuring the machine's capacity
+   */
+  void notebook(String id, String title, String source) throws InterruptedException {
     notebook(id, title, source, "Notebook");
   }
 
-  /** Prints the banner of a notebook, or of what {@code kind} names. */
-  void notebook(String id, String title, String source, String kind) {
+  /**
+   * Prints the banner of a notebook, or of what {@code kind} names, with the machine's parallel
+   * capacity measured now.
+   *
+   * @throws InterruptedException if interrupted while measuring the machine's capacity
+   */
+  void notebook(String id, String title, String source, String kind) throws InterruptedException {
     this.notebook = id;
+    Capacity measured = measureCapacity();
     out.println();
     out.println("=".repeat(92));
     out.printf(Locale.ROOT, "%s %s: %s (%s)%n", kind, id, title, source);
     out.printf(Locale.ROOT, "size: %s   cores: %d   load average: %s   %s%n",
         size.label(), Runtime.getRuntime().availableProcessors(), loadAverage(),
         "Java " + System.getProperty("java.version"));
+    out.println(measured.header());
     out.println(cpython.banner());
     out.println("=".repeat(92));
   }

@@ -29,6 +29,13 @@
  *       one carrier run one after the other, with no switch interval.
  * </ul>
  *
+ * <p><b>Parallel capacity.</b> Each banner prints the machine's own parallel capacity, measured as
+ * the notebook starts: two plain Java threads (no GIL, no library code) timed against one
+ * ({@link io.github.gilpatterns.examples.Capacity}). A parallel lesson is judged against it: not
+ * measurable when the plain threads take 1.5 times one thread's time or more, or did not get
+ * their cores; otherwise shown when the emulation's two threads are nearer the plain threads'
+ * ratio than 2. The rule is written down once, in {@code Capacity}.
+ *
  * <p><b>Compare.</b> {@link io.github.gilpatterns.examples.Compare}, the launcher's
  * {@code compare} command, runs the jar's own CPython script ({@code cpython/experiments.py},
  * standard library only) one sample at a time, alternating with the same experiment on the

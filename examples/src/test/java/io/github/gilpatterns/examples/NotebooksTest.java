@@ -31,10 +31,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs every notebook at its {@link Size#TEST test size} and checks what it prints: every cell
- * and section in order, every figure line parses, one lesson, the plots it writes, the
- * properties that do not depend on timing (fib(5) = 5, the worked example counts to 10, no
- * hybrid under the GIL, daemon threads die at exit, ...), no thread left running; and, tagged
- * {@code timing} and retried once, the GIL ratio of two CPU-bound threads.
+ * and section in order, every figure line parses, the capacity line under the banner, one
+ * lesson, the plots it writes, the properties that do not depend on timing (fib(5) = 5, the
+ * worked example counts to 10, no hybrid under the GIL, daemon threads die at exit, ...), that
+ * each parallel verdict follows {@link Capacity}'s rule on the figures the run printed, and no
+ * thread left running. The figures themselves are the machine's: the checks on them (the GIL
+ * ratio of two CPU-bound threads, the free-threaded one against the machine's plain threads,
+ * ...) are tagged {@code timing}, retried once, and left out of the default run.
  */
 @Timeout(180)
 class NotebooksTest {
@@ -147,6 +150,102 @@ class NotebooksTest {
     }
     assertTrue(figures >= 3, "notebook " + id + " printed only " + figures + " figures");
     assertEquals(1, out.split("\n  Lesson: ", -1).length - 1, "exactly one lesson");
+    Capacity capacity = capacity(out);
+    assertTrue(out.contains("\n" + capacity.header() + "\n"), "the capacity line, as the rule words it:\n" + out);
+  }
+
+  private static final Pattern CAPACITY = Pattern.compile("(?m)^parallel capacity: two plain threads take (\\d+\\.\\d\\d)x"
+      + " one thread's time here \\(ideal 1\\.00, none 2\\.00\\)(?:, on (\\d+\\.\\d\\d) cores)?: (?:enough to show parallel"
+      + " speedup|too little to show parallel speedup|other processes held the cores) \\(needs below 1\\.50, on 1\\.50"
+      + " of 2 cores\\)$");
+
+  /** The capacity printed under the banner of {@code out} (rounded as printed). */
+  static Capacity capacity(String out) {
+    Matcher m = CAPACITY.matcher(out);
+    assertTrue(m.find(), "no capacity line in:\n" + out);
+    return new Capacity(Double.parseDouble(m.group(1)), m.group(2) == null ? Double.NaN : Double.parseDouble(m.group(2)));
+  }
+
+  private static final String F = "(\\d+\\.\\d\\d)";
+
+  /**
+   * A parallel verdict of a notebook: the "Not measurable" lines that stand for it, the line it
+   * is in (quoting its two-thread figures), the figure lines those come from, and whether the
+   * quoted figures are speedups (judged as 2 / speedup) rather than ratios.
+   */
+  private record Verdict(String id, Pattern notMeasurable, Pattern line, String[] figures, boolean speedups) {}
+
+  private static final String NOT_MEASURABLE = "(?m)^  Not measurable .*$";
+
+  private static final List<Verdict> VERDICTS = List.of(
+      new Verdict("000", Pattern.compile(NOT_MEASURABLE),
+          Pattern.compile("(?m)^  Lesson: .* took " + F + "x and " + F + "x one fib.*$"),
+          new String[] {"2 threads / one sequential fib, free-threaded", "2 threads / one sequential fib, per-interpreter"},
+          false),
+      new Verdict("001", Pattern.compile("(?m)^  Not measurable .* cannot show whether \\S+ threads run in parallel\\.$"),
+          Pattern.compile("(?m)^  Free-threaded and per interpreter.* " + F + "x and " + F + "x one run.*$"),
+          new String[] {"two threads / once, free-threaded", "two threads / once, per-interpreter"}, false),
+      new Verdict("001", Pattern.compile("(?m)^  Not measurable .* cannot show the speedup Amdahl's law predicts .*$"),
+          Pattern.compile("(?m)^  On 2 threads free-threaded and per interpreter sped the work up " + F + "x and " + F
+              + "x.*$"),
+          new String[] {"speedup with 2 threads, free-threaded", "speedup with 2 threads, per-interpreter"}, true),
+      new Verdict("002", Pattern.compile(NOT_MEASURABLE),
+          Pattern.compile("(?m)^  Lesson: .* took " + F + "x and " + F + "x one fib.*$"),
+          new String[] {"2 threads / one fib(" + Size.TEST.fib(34) + "), free-threaded",
+              "2 threads / one fib(" + Size.TEST.fib(34) + "), per-interpreter"}, false),
+      new Verdict("003", Pattern.compile(NOT_MEASURABLE),
+          Pattern.compile("(?m)^  Lesson: .* took " + F + "x one read.*$"),
+          new String[] {"two threads / one thread, text read, GIL released for the whole read"}, false));
+
+  /**
+   * Whatever the machine gave, each parallel verdict of a real run is the rule's on the figures
+   * the run printed ({@link #assertVerdicts}).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"000", "001", "002", "003"})
+  void eachParallelVerdictFollowsTheRuleOnTheFiguresTheRunPrinted(String id) throws Exception {
+    assertVerdicts(id, output(id));
+  }
+
+  /**
+   * Each parallel verdict of notebook {@code id} in {@code out}: none beside a "Not measurable"
+   * line that stands for it, else "as far as this machine allows" exactly when every figure it
+   * quotes (the run's own, as its figure lines print them) is nearer the capacity line's plain
+   * ratio than 2. Figures so near that boundary that rounding to two decimals could decide
+   * (within 0.015) are not judged.
+   */
+  static void assertVerdicts(String id, String out) {
+    for (Verdict v : VERDICTS) {
+      if (!v.id().equals(id)) {
+        continue;
+      }
+      Capacity capacity = capacity(out);
+      Matcher verdict = v.line().matcher(out);
+      if (v.notMeasurable().matcher(out).find()) {
+        assertFalse(verdict.find(), () -> "notebook " + v.id() + ": a verdict beside a 'Not measurable' line:\n" + out);
+        if (!v.id().equals("001")) { // 001's lesson is about the GIL alone
+          assertTrue(out.contains(" which this run could not show (not measurable "), out);
+        }
+        continue;
+      }
+      assertTrue(verdict.find(), () -> "notebook " + v.id() + ": no parallel verdict in:\n" + out);
+      String line = verdict.group();
+      boolean shown = line.contains("as far as this machine allows");
+      assertTrue(shown || line.contains("did not show") || line.contains("does not show")
+          || line.contains("only part of the parallel speedup"), line);
+      boolean parallel = true;
+      boolean nearBoundary = false;
+      for (int i = 0; i < v.figures().length; i++) {
+        double quoted = Double.parseDouble(verdict.group(i + 1));
+        assertEquals(figure(out, v.figures()[i]), quoted, 1e-9, "the verdict quotes '" + v.figures()[i] + "'");
+        double ratio = v.speedups() ? 2 / quoted : quoted;
+        parallel &= capacity.parallel(ratio);
+        nearBoundary |= Math.abs(ratio - (capacity.ratio() + 2) / 2) <= 0.015;
+      }
+      if (!nearBoundary) {
+        assertEquals(parallel, shown, () -> line + "\n" + capacity.header());
+      }
+    }
   }
 
   @Test
@@ -201,8 +300,7 @@ class NotebooksTest {
   @Test
   void notebook001InterleavesInRunsAndCountsToTen() throws Exception {
     String out = output("001");
-    assertEquals(2, figure(out, "runs of one thread's output, fib(15), GIL"),
-        "fib(15) ends within one switch interval: all '_' then all '*'");
+    assertTrue(figure(out, "runs of one thread's output, fib(15), GIL") >= 2, "both threads wrote");
     assertTrue(figure(out, "runs of one thread's output, fib(25), free-threaded") >= 1);
     assertEquals(0, figure(out, "hybrids seen: GIL, assignment is one bytecode"));
     assertEquals(0, figure(out, "hybrids seen: Java String reference"));
@@ -227,8 +325,7 @@ class NotebooksTest {
   void notebook002KeepsMoneyOnlyWithTheLock() throws Exception {
     String out = output("002");
     assertEquals(0, figure(out, "money created or lost: threading.Lock around each transfer"));
-    double gilCores = figure(out, "cores used (CPU / wall), 2 threads, GIL");
-    assertTrue(gilCores < 1.3, "under the GIL two threads use one core's worth of CPU, used " + gilCores);
+    assertTrue(figure(out, "cores used (CPU / wall), 2 threads, GIL") > 0);
   }
 
   @Test
@@ -304,19 +401,35 @@ class NotebooksTest {
 
   @Test
   @Tag("timing")
-  void twoCpuBoundThreadsFreeThreadedTakeLessThanOneAndAHalfTimesOne() throws Exception {
-    // On a busy machine (other builds holding the cores) parallel speedup cannot be measured:
-    // the run's own figure of the cores it got decides, by the rule the notebook prints with,
-    // whether this check is skipped; with the cores there, a slow run is a failure.
+  void twoCpuBoundThreadsFreeThreadedRunAboutAsFastAsTheMachinesPlainThreads() throws Exception {
+    // Where the machine cannot show parallel speedup (its plain threads take nearly twice one,
+    // or other builds hold the cores), this check is skipped by the rule the notebook prints
+    // with; otherwise two free-threaded threads must be nearer the plain threads than 2.
     retryOnce(attempt -> {
       String out = fresh001(attempt);
+      Capacity capacity = capacity(out);
       double got = figure(out, "cores the run got (CPU / wall), two threads, free-threaded");
-      String shortfall = Cores.shortfall(got, 2);
-      Assumptions.assumeTrue(shortfall == null, () -> "not measurable now: " + shortfall
-          + " (load average " + Session.loadAverage() + ")");
+      String shortfall = Cores.shortfall(got, 2, capacity);
+      Assumptions.assumeTrue(shortfall == null, () -> shortfall + " (load average " + Session.loadAverage() + ")");
       double free = figure(out, "two threads / once, free-threaded");
-      assertTrue(free < 1.5, "two free-threaded CPU-bound threads took " + free + "x one run with " + got
-          + " cores");
+      assertTrue(capacity.parallel(free), "two free-threaded CPU-bound threads took " + free + "x one run with "
+          + got + " cores; " + capacity.header());
+    });
+  }
+
+  @Test
+  @Tag("timing")
+  void fib15EndsBeforeTheSecondThreadAsksForTheGil() throws Exception {
+    retryOnce(attempt -> assertEquals(2, figure(fresh001(attempt), "runs of one thread's output, fib(15), GIL"),
+        "fib(15) ends within one switch interval: all '_' then all '*'"));
+  }
+
+  @Test
+  @Tag("timing")
+  void underTheGilTwoThreadsUseOneCoresWorthOfCpu() throws Exception {
+    retryOnce(attempt -> {
+      double gilCores = figure(attempt == 0 ? output("002") : run("002"), "cores used (CPU / wall), 2 threads, GIL");
+      assertTrue(gilCores < 1.3, "under the GIL two threads use one core's worth of CPU, used " + gilCores);
     });
   }
 

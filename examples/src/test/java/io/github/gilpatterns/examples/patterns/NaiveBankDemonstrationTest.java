@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gilpatterns.join.Threads;
 import io.github.gilpatterns.patterns.Bank;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ class NaiveBankDemonstrationTest {
         i -> "acct-" + i, i -> OPENING, (a, b) -> a, LinkedHashMap::new));
   }
 
-  /** Runs 4 threads of 25,000 random transfers each and waits for the threads to end. */
+  /** Runs 4 threads of 25,000 random transfers each and waits, at most a minute, for them to end. */
   static void randomTransfers(Bank bank) throws InterruptedException {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
@@ -49,7 +50,7 @@ class NaiveBankDemonstrationTest {
         }
       }));
     }
-    Threads.joinAll(threads);
+    assertEquals(List.of(), Threads.joinAll(threads, Duration.ofMinutes(1)), "transfer threads still running");
   }
 
   @Test
