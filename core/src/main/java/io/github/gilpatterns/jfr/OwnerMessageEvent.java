@@ -1,12 +1,9 @@
 package io.github.gilpatterns.jfr;
 
-import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
-import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
@@ -22,19 +19,10 @@ import jdk.jfr.Timespan;
 @Name("io.github.gilpatterns.OwnerMessage")
 @Enabled(false)
 @Label("Owner Message")
-@Category({"gilpatterns", "Owner"})
 @Description("An owner thread ran one message; queued is how long the message waited first")
-@StackTrace(false)
-public final class OwnerMessageEvent extends Event {
-  /** Creates an event; the library fills and commits it, a recording's reader reads it. */
-  public OwnerMessageEvent() {}
-
+public final class OwnerMessageEvent extends OwnerEvent {
   /** Answers {@link #isEnabled()} without an allocation per check. */
   public static final OwnerMessageEvent PROBE = new OwnerMessageEvent();
-
-  /** The owner's name (its thread's name). */
-  @Label("Owner")
-  public String owner = "";
 
   /**
    * How long the message waited in the mailbox, from its acceptance to the start of its run;

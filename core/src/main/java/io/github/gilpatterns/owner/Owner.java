@@ -51,8 +51,8 @@ import org.jspecify.annotations.Nullable;
  * usual. The future returned by {@code ask} completes exceptionally with what the query threw; a
  * failure of a message sent with {@code tell}, a listener of an {@code ask} future that throws
  * when the owner completes or cancels it, and a failing {@linkplain Builder#onDrained drained
- * hook} go to the {@link ErrorHandler} (by default a {@link System.Logger} {@code WARNING} on the
- * logger named after this class). An error handler that throws is logged and ignored. Failed
+ * hook} go to the {@link FailureHandler} (by default a {@link System.Logger} {@code WARNING} on the
+ * logger named after this class). An failure handler that throws is logged and ignored. Failed
  * messages count as {@linkplain #processed() processed}. Should the owner thread nonetheless
  * end unexpectedly (a bug, or an error thrown while logging one), the owner fails safe: it
  * stops accepting messages, fails the futures of the asks that never ran, keeps the messages
@@ -119,7 +119,7 @@ import org.jspecify.annotations.Nullable;
 public final class Owner<S> extends SerialCore<Consumer<? super S>> {
 
   /*
-   * Implementation overview. Everything but the state and the error handler is SerialCore's
+   * Implementation overview. Everything but the state and the failure handler is SerialCore's
    * (see its overview): the mailbox, the run loop, the idle protocol, join, the lifecycle and
    * the fail-safe end. A message is the Consumer itself, so a send allocates nothing; an ask
    * is an Ask, a Consumer that keeps the query's outcome and completes its future after the
@@ -128,19 +128,19 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
 
   /** The owned state: touched only by {@link #thread}, or by any thread once it has ended. */
   private final S state;
-  private final ErrorHandler errorHandler;
+  private final FailureHandler failureHandler;
 
   private Owner(Builder<S> builder, String name) {
     super(builder.settings, name, Owner.class);
     this.state = builder.state;
-    this.errorHandler = builder.errorHandler;
+    this.failureHandler = builder.failureHandler;
     Consumer<? super S> onDrained = builder.onDrained;
     this.drainedHook = onDrained;
   }
 
   /**
    * Starts an owner thread named {@code name} that owns {@code state}, with an unbounded mailbox,
-   * the default error handler and a non-daemon thread. Equivalent to
+   * the default failure handler and a non-daemon thread. Equivalent to
    * {@code Owner.builder(state).name(name).start()}.
    *
    * @param name the name of the owner thread and of this owner
@@ -161,7 +161,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
    * @param state the state the owner thread will own
    * @param <S> the type of the state
    * @return a new builder with the defaults: name {@code owner-N}, unbounded mailbox, logging
-   *     error handler, non-daemon platform thread, no drain at JVM exit
+   *     failure handler, non-daemon platform thread, no drain at JVM exit
    * @throws NullPointerException if {@code state} is {@code null}
    */
   public static <S> Builder<S> builder(S state) {
@@ -175,7 +175,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
 
   @Override
   void reportFailure(Consumer<? super S> message, Throwable failure) {
-    errorHandler.handle(this, message, failure);
+    failureHandler.handle(this, message, failure);
   }
 
   @Override
@@ -276,7 +276,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
   /**
    * Sends {@code query} to the owner and returns a future of its result: the owner runs
    * {@code query.apply(state)} on its thread and completes the future with the value, or with the
-   * exception the query threw (which does not go to the error handler). Blocks like
+   * exception the query threw (which does not go to the failure handler). Blocks like
    * {@link #tell(Consumer)} while a bounded mailbox is full. Cancelling the future before the
    * query runs makes the owner skip it; it never interrupts a running query.
    *
@@ -284,7 +284,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
    * then read an object the owner thread keeps writing. Waiting for the future on the owner
    * thread itself deadlocks: the owner would wait for a message only it can run. Listeners added
    * with a direct executor run on the owner thread when it completes the future; what they throw
-   * goes to the error handler.
+   * goes to the failure handler.
    *
    * @param query what to compute from the state on the owner thread
    * @param <R> the type of the result
@@ -367,7 +367,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
    * state. If it throws, the owner logs that and carries on.
    */
   @FunctionalInterface
-  public interface ErrorHandler {
+  public interface FailureHandler {
 
     /**
      * Handles one failure.
@@ -379,7 +379,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
     void handle(Owner<?> owner, Consumer<?> message, Throwable failure);
   }
 
-  /** The default error handler: a {@code WARNING} on {@link System.Logger} {@code Owner}. */
+  /** The default failure handler: a {@code WARNING} on {@link System.Logger} {@code Owner}. */
   private static void logFailure(Owner<?> owner, Consumer<?> message, Throwable failure) {
     owner.log.log(Level.WARNING, () -> "a message to owner " + owner.name() + " failed: "
         + message, failure);
@@ -395,7 +395,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
   public static final class Builder<S> {
     private final S state;
     private final Settings settings = new Settings("owner");
-    private ErrorHandler errorHandler = Owner::logFailure;
+    private FailureHandler failureHandler = Owner::logFailure;
     private @Nullable Consumer<? super S> onDrained;
     private boolean started;
 
@@ -445,15 +445,15 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
 
     /**
      * Sets what receives the failures on the owner thread (default: a {@link System.Logger}
-     * {@code WARNING}); see {@link ErrorHandler}.
+     * {@code WARNING}); see {@link FailureHandler}.
      *
-     * @param handler the error handler, called on the owner thread
+     * @param handler the failure handler, called on the owner thread
      * @return this builder
      * @throws NullPointerException if {@code handler} is {@code null}
      */
     @CanIgnoreReturnValue
-    public Builder<S> onError(ErrorHandler handler) {
-      this.errorHandler = requireNonNull(handler, "handler");
+    public Builder<S> onFailure(FailureHandler handler) {
+      this.failureHandler = requireNonNull(handler, "handler");
       return this;
     }
 
@@ -462,7 +462,7 @@ public final class Owner<S> extends SerialCore<Consumer<? super S>> {
      * more messages and finds its mailbox empty, before it waits for the next: the moment to
      * flush a buffered output or publish a summary. It runs after the messages before it count as
      * {@linkplain Owner#processed() processed}, so a {@code join()} may return before it has run;
-     * a failure goes to the error handler. A message sent while the hook runs is run after it.
+     * a failure goes to the failure handler. A message sent while the hook runs is run after it.
      *
      * @param hook what to run with the state when the mailbox has been drained
      * @return this builder

@@ -40,7 +40,7 @@ class OwnerFailSafeTest {
   }
 
   /** An error handler that records what it receives. */
-  static final class Recorder implements Owner.ErrorHandler {
+  static final class Recorder implements Owner.FailureHandler {
     final List<Consumer<?>> messages = new CopyOnWriteArrayList<>();
     final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
@@ -57,7 +57,7 @@ class OwnerFailSafeTest {
     Recorder recorder = new Recorder();
     Gate gate = new Gate();
     try (Owner<Counter> owner =
-        ownerBuilder(new Counter()).name("listener-error").onError(recorder).start()) {
+        ownerBuilder(new Counter()).name("listener-error").onFailure(recorder).start()) {
       ListenableFuture<Long> first;
       ListenableFuture<Long> second;
       try {
@@ -95,7 +95,7 @@ class OwnerFailSafeTest {
     Recorder recorder = new Recorder();
     Gate gate = new Gate();
     Owner<Counter> owner =
-        ownerBuilder(new Counter()).name("cancel-listener").onError(recorder).start();
+        ownerBuilder(new Counter()).name("cancel-listener").onFailure(recorder).start();
     List<Consumer<Counter>> told = new ArrayList<>();
     ListenableFuture<Long> ask;
     try {

@@ -32,7 +32,7 @@ class OwnerFailureTest {
     List<Failure> failures = new CopyOnWriteArrayList<>();
     Owner<Counter> owner = ownerBuilder(new Counter())
         .name("failing-tell")
-        .onError((o, m, f) -> failures.add(new Failure(o, m, f, o.isOwnerThread())))
+        .onFailure((o, m, f) -> failures.add(new Failure(o, m, f, o.isOwnerThread())))
         .start();
     try (owner) {
       IllegalStateException boom = new IllegalStateException("boom");
@@ -64,7 +64,7 @@ class OwnerFailureTest {
     List<Failure> failures = new CopyOnWriteArrayList<>();
     Owner<Counter> owner = ownerBuilder(new Counter())
         .name("failing-ask")
-        .onError((o, m, f) -> failures.add(new Failure(o, m, f, true)))
+        .onFailure((o, m, f) -> failures.add(new Failure(o, m, f, true)))
         .start();
     try (owner) {
       UnsupportedOperationException cause = new UnsupportedOperationException("no answer");
@@ -83,7 +83,7 @@ class OwnerFailureTest {
   void throwingErrorHandlerDoesNotKillTheOwner() throws Exception {
     Owner<Counter> owner = ownerBuilder(new Counter())
         .name("throwing-handler")
-        .onError((o, m, f) -> {
+        .onFailure((o, m, f) -> {
           throw new IllegalStateException("the handler failed too");
         })
         .start();

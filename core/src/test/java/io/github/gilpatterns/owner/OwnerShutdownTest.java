@@ -169,7 +169,7 @@ class OwnerShutdownTest {
             throw new IllegalStateException("expected in this test: the hook failed");
           }
         })
-        .onError((o, message, failure) -> failures.add(failure))
+        .onFailure((o, message, failure) -> failures.add(failure))
         .start();
     self.set(owner);
     try {

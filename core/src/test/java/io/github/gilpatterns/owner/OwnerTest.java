@@ -331,7 +331,7 @@ class OwnerTest {
     assertThrows(NullPointerException.class, () -> Owner.builder(null));
     Owner.Builder<Counter> builder = Owner.builder(new Counter());
     assertThrows(NullPointerException.class, () -> builder.name(null));
-    assertThrows(NullPointerException.class, () -> builder.onError(null));
+    assertThrows(NullPointerException.class, () -> builder.onFailure(null));
     for (int capacity : new int[] {0, -1, Integer.MIN_VALUE, (1 << 30) + 1}) {
       IllegalArgumentException iae = assertThrows(IllegalArgumentException.class,
           () -> builder.mailboxCapacity(capacity));

@@ -129,7 +129,7 @@ public final class CounterManager extends OwnerBacked<CounterManager.State, Long
 
   private static Owner<State> startOwner(Builder builder) {
     Owner.Builder<State> owner = Owner.builder(new State()).name(builder.name)
-        .onError(CounterManager::logFailure);
+        .onFailure(CounterManager::logFailure);
     if (builder.capacity > 0) {
       owner.mailboxCapacity(builder.capacity);
     }
