@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import io.github.gilpatterns.testing.Await;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -371,7 +373,10 @@ public class GilFidelityTest {
           gil.acquire();
           try {
             long x = 0;
+            Await.Deadline bound = Await.deadline("the convoy run to end",
+                Duration.ofMillis((long) (seconds * 1000)).plus(Await.LIMIT));
             while (!stop.get()) {
+              bound.check();
               x++;
               Gil.checkpoint();
             }

@@ -83,6 +83,11 @@ public final class Await {
     return new Deadline(what, LIMIT);
   }
 
+  /** A deadline of {@code limit} from now, for a loop meant to run longer than {@link #LIMIT}. */
+  public static Deadline deadline(String what, Duration limit) {
+    return new Deadline(what, limit);
+  }
+
   /**
    * The bound of a loop that does work until another thread tells it to stop (a CPU-bound
    * thread under the GIL spinning until a flag is set): {@link #check()} fails the loop once
