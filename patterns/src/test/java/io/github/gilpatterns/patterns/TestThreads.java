@@ -71,18 +71,32 @@ final class TestThreads {
   /**
    * The close race every pattern must survive: starts {@code submitters} threads that call
    * {@code submit(i, 0)}, {@code submit(i, 1)}, ... until a call is refused with
-   * {@link RejectedExecutionException}, runs {@code close} once all of them have started, joins
-   * them with a deadline, and returns how many calls were accepted in all.
+   * {@link RejectedExecutionException}, lets them go once all of them have started and runs
+   * {@code close} at once, joins them with a deadline, and returns how many calls were accepted
+   * in all.
+   *
+   * <p>The submitters wait for one another before they start submitting: a virtual thread that
+   * never blocks keeps its carrier, so with more submitters than carriers the first ones to
+   * spin would keep the rest from ever starting. Those that start late, once close() has
+   * refused the first, are refused at once.
    */
   static long acceptedWhileClosing(int submitters, Submit submit, Runnable close)
       throws InterruptedException {
     AtomicLong accepted = new AtomicLong();
     CountDownLatch started = new CountDownLatch(submitters);
+    CountDownLatch go = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < submitters; i++) {
       final int submitter = i;
       Thread thread = ThreadMode.newThread(() -> {
         started.countDown();
+        try {
+          if (!go.await(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+            return; // the test failed before the race; it reports why
+          }
+        } catch (InterruptedException stopped) {
+          return;
+        }
         Await.Deadline deadline = Await.deadline("close() to refuse a submission");
         long n = 0;
         try {
@@ -90,11 +104,6 @@ final class TestThreads {
             deadline.check();
             submit.submit(submitter, n);
             n++;
-            if ((n & 63) == 0) {
-              // A virtual thread that never blocks keeps its carrier: with more submitters than
-              // carriers, the rest would never start. Yielding now and then lets them in.
-              Thread.yield();
-            }
           }
         } catch (RejectedExecutionException closed) {
           accepted.addAndGet(n);
@@ -104,6 +113,7 @@ final class TestThreads {
       thread.start();
     }
     await(started);
+    go.countDown();
     close.run();
     for (Thread t : threads) {
       joinOrFail(t);
