@@ -32,6 +32,12 @@ import java.util.stream.Stream;
  * {@link Launcher} ({@code run 003}).
  */
 public final class Notebook003OvercomingThreads implements Notebook {
+  /**
+   * The start of the name of the temporary directory that holds the generated Emails.csv while
+   * the notebook runs: it names this process, so that a check for leftovers looks at its own.
+   */
+  static final String TEMP_PREFIX = "gilpatterns-emails-" + ProcessHandle.current().pid() + "-";
+
 
   /** Creates the notebook; the launcher runs it. */
   public Notebook003OvercomingThreads() {}
@@ -90,7 +96,7 @@ public final class Notebook003OvercomingThreads implements Notebook {
 
     String shortfall;
     double releasedRatio;
-    Path dir = Files.createTempDirectory("gilpatterns-emails");
+    Path dir = Files.createTempDirectory(TEMP_PREFIX);
     try {
       Path csv = dir.resolve("Emails.csv");
       double genSeconds = Measure.seconds(() -> generateEmails(csv, rows, 1));
